@@ -1,0 +1,120 @@
+/**
+ * The model repository: where the server's models come from. An existing PVC, a PVC created here,
+ * a download from an object store into a local volume, or (vLLM) the Hugging Face Hub with a cache volume.
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { RepositorySpec } from '../spec/schema/spec';
+import { PATHS } from '../runtimes/types';
+import { splitUri } from '../spec/uri';
+import { quantityString } from '../spec/quantity';
+import type { ServingContext, Track } from './context';
+import { restrictedContainerSecurity } from './security';
+
+/** Pinned image of the download step: rclone speaks S3, GCS and HTTP(S) directory listings. */
+export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
+
+export interface ModelRepositoryProps {
+  readonly context: ServingContext;
+}
+
+/** The volumes and containers one track needs for its models. */
+export interface RepositoryMount {
+  readonly volumes: k8s.Volume[];
+  readonly initContainers: k8s.Container[];
+  /** Mounts for the server container. */
+  readonly mounts: k8s.VolumeMount[];
+  readonly env: k8s.EnvVar[];
+}
+
+/** The rclone remote for a URI, as an on-the-fly connection string (no rclone config file needed). */
+export function rcloneRemote(uri: string): string {
+  const { scheme, host, path } = splitUri(uri);
+  if (scheme === 's3') return `:s3,provider=AWS,env_auth=true:${host}/${path}`;
+  if (scheme === 'gs') return `:gcs,env_auth=true,bucket_policy_only=true:${host}/${path}`;
+  return `:http,url='https://${host}/':${path}`;
+}
+
+/**
+ * Creates the PersistentVolumeClaims the spec asks for and tells each track how to mount its models.
+ * Construct IDs: `Pvc` (or `<track>Pvc` for a track's own repository).
+ */
+export class ModelRepository extends Construct {
+  private readonly ctx: ServingContext;
+  private readonly created = new Map<RepositorySpec, string>();
+
+  constructor(scope: Construct, id: string, props: ModelRepositoryProps) {
+    super(scope, id);
+    this.ctx = props.context;
+    for (const t of this.ctx.tracks) {
+      const c = t.repository.pvc?.create;
+      if (!c || this.created.has(t.repository)) continue;
+      const own = t.repository !== this.ctx.spec.repository;
+      const name = own ? `${t.name}-models` : `${this.ctx.name}-models`;
+      new k8s.KubePersistentVolumeClaim(this, own ? `${t.key}Pvc` : 'Pvc', {
+        metadata: this.ctx.metadata(name, 'model-repository'),
+        spec: {
+          accessModes: [c.accessMode ?? 'ReadOnlyMany'],
+          ...(c.storageClassName ? { storageClassName: c.storageClassName } : {}),
+          resources: { requests: { storage: k8s.Quantity.fromString(quantityString(c.size)) } },
+        },
+      });
+      this.created.set(t.repository, name);
+    }
+  }
+
+  /** Volumes, init containers, mounts and env that give `track` its models. */
+  mountFor(track: Track): RepositoryMount {
+    const repo = track.repository;
+    const sec = restrictedContainerSecurity(this.ctx);
+    if (repo.pvc) {
+      const claimName = repo.pvc.claimName ?? this.created.get(repo)!;
+      return {
+        volumes: [{ name: 'model-store', persistentVolumeClaim: { claimName, readOnly: repo.pvc.readOnly ?? true } }],
+        initContainers: [],
+        mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: repo.pvc.readOnly ?? true, ...(repo.pvc.subPath ? { subPath: repo.pvc.subPath } : {}) }],
+        env: [],
+      };
+    }
+    if (repo.huggingface) {
+      const hf = repo.huggingface;
+      return {
+        volumes: [hf.cacheClaimName
+          ? { name: 'hf-cache', persistentVolumeClaim: { claimName: hf.cacheClaimName } }
+          : { name: 'hf-cache', emptyDir: {} }],
+        initContainers: [],
+        mounts: [{ name: 'hf-cache', mountPath: PATHS.hfHome }],
+        env: [
+          { name: 'HF_HOME', value: PATHS.hfHome },
+          ...(hf.tokenSecret ? [{ name: 'HF_TOKEN', valueFrom: { secretKeyRef: { name: hf.tokenSecret, key: 'token' } } }] : []),
+        ],
+      };
+    }
+    // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error)
+    const uri = repo.uri!;
+    const download: k8s.Container = {
+      name: 'download-models',
+      image: DOWNLOAD_IMAGE,
+      imagePullPolicy: 'IfNotPresent',
+      command: ['rclone'],
+      args: ['copy', rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
+      env: [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }],
+      ...(repo.credentialsSecret ? { envFrom: [{ secretRef: { name: repo.credentialsSecret } }] } : {}),
+      resources: {
+        requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+        limits: { cpu: k8s.Quantity.fromString('2'), memory: k8s.Quantity.fromString('1Gi') },
+      },
+      securityContext: sec,
+      volumeMounts: [{ name: 'model-store', mountPath: PATHS.modelStore }, { name: 'tmp', mountPath: '/tmp' }],
+    };
+    const cache = this.ctx.spec.edge?.hostPathCache;
+    return {
+      volumes: [cache
+        ? { name: 'model-store', hostPath: { path: cache, type: 'DirectoryOrCreate' } }
+        : { name: 'model-store', emptyDir: {} }],
+      initContainers: [download],
+      mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: true }],
+      env: [],
+    };
+  }
+}

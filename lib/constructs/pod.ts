@@ -1,0 +1,192 @@
+/**
+ * The pod template of one track: the server container as the runtime describes it, its init steps,
+ * volumes, GPU resources and scheduling. Every value a GPU server depends on is set here explicitly.
+ */
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-28';
+import { PATHS, RuntimeProbe } from '../runtimes/types';
+import { quantityString } from '../spec/quantity';
+import { imageTag } from '../spec/image';
+import type { ServingContext, Track } from './context';
+import { TRACK_LABEL } from './context';
+import type { RepositoryMount } from './model-repository';
+import { restrictedContainerSecurity, podSecurity, automountToken } from './security';
+
+/** Pinned image for small shell steps (assembling Triton's repository). */
+export const SHELL_IMAGE = 'busybox:1.37.0';
+/** Seconds the preStop hook waits so endpoints drop the pod before the server stops accepting requests. */
+export const PRESTOP_SLEEP_SECONDS = 15;
+export const DEFAULT_RESOURCES = { cpu: { request: '2', limit: '4' }, memory: { request: '8Gi', limit: '8Gi' } };
+const STARTUP_PERIOD_SECONDS = 10;
+
+export interface PodTemplateOptions {
+  readonly track: Track;
+  readonly repository: RepositoryMount;
+  /** ConfigMap with the runtime's files, when it has any. */
+  readonly configMapName?: string;
+  readonly configFiles: Record<string, string>;
+  /** Pod restart policy (Jobs: Never/OnFailure). @default - Always (not written) */
+  readonly restartPolicy?: string;
+  /** Extra node selector and tolerations (edge nodes). */
+  readonly nodeSelector?: Record<string, string>;
+  readonly tolerations?: k8s.Toleration[];
+  /** Spread replicas across nodes (Deployments). */
+  readonly spread: boolean;
+  /** Extra containers (batch client) and volumes. */
+  readonly extraContainers?: k8s.Container[];
+  readonly extraVolumes?: k8s.Volume[];
+}
+
+const q = (v: string | number) => k8s.Quantity.fromString(quantityString(v));
+
+export function toProbe(p: RuntimeProbe, timing: { period: number; failure: number; timeout: number; initialDelay?: number }): k8s.Probe {
+  const base = { periodSeconds: timing.period, failureThreshold: timing.failure, timeoutSeconds: timing.timeout, ...(timing.initialDelay ? { initialDelaySeconds: timing.initialDelay } : {}) };
+  if ('httpGet' in p) return { httpGet: { path: p.httpGet.path, port: k8s.IntOrString.fromString(p.httpGet.port) }, ...base };
+  if ('grpc' in p) return { grpc: { port: p.grpc.port, ...(p.grpc.service !== undefined ? { service: p.grpc.service } : {}) }, ...base };
+  return { exec: { command: p.exec.command }, ...base };
+}
+
+/** Short hash of the runtime config: a change rolls the pods. */
+export function configHash(files: Record<string, string>): string {
+  const h = createHash('sha256');
+  for (const k of Object.keys(files).sort()) h.update(k).update('\0').update(files[k]).update('\0');
+  return h.digest('hex').slice(0, 16);
+}
+
+function resources(ctx: ServingContext): k8s.ResourceRequirements {
+  const r = ctx.spec.resources ?? {};
+  const cpu = { ...DEFAULT_RESOURCES.cpu, ...r.cpu };
+  const memory = { ...DEFAULT_RESOURCES.memory, ...r.memory };
+  return {
+    requests: { cpu: q(cpu.request), memory: q(memory.request) },
+    limits: {
+      cpu: q(cpu.limit),
+      memory: q(memory.limit),
+      // extended resources must be Quantity objects to survive cdk8s serialization (FACTS.md)
+      ...(ctx.gpuCount > 0 ? { [ctx.gpuResource]: k8s.Quantity.fromNumber(ctx.gpuCount) } : {}),
+    },
+  };
+}
+
+function env(ctx: ServingContext, base: { name: string; value: string }[], repo: RepositoryMount): k8s.EnvVar[] {
+  const user = (ctx.spec.env ?? []).map((e): k8s.EnvVar => {
+    if (e.secretKeyRef) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
+    if (e.configMapKeyRef) return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapKeyRef.name, key: e.configMapKeyRef.key } } };
+    return { name: e.name, value: e.value! };
+  });
+  return [...base, ...repo.env, ...user];
+}
+
+/** Shared memory: the spec's size, or the runtime's default. */
+export function sharedMemorySize(ctx: ServingContext): string {
+  if (ctx.spec.sharedMemorySize !== undefined) return quantityString(ctx.spec.sharedMemorySize);
+  if (ctx.runtime.name === 'vllm') return `${2 * Math.max(1, ctx.gpuCount)}Gi`;
+  return '1Gi';
+}
+
+function affinity(ctx: ServingContext): k8s.Affinity | undefined {
+  const product = ctx.spec.resources?.gpu?.product;
+  if (!product) return undefined;
+  return {
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: [product] }] }],
+      },
+    },
+  };
+}
+
+function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
+  const own = ctx.spec.tolerations
+    ?? (ctx.gpuCount > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : []);
+  const all = [...own, ...extra];
+  return all.length ? all : undefined;
+}
+
+function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySpreadConstraint[] {
+  const t = ctx.spec.topologySpread ?? {};
+  const selector = { matchLabels: ctx.selector(track.key) };
+  const c = (topologyKey: string): k8s.TopologySpreadConstraint => ({
+    maxSkew: t.maxSkew ?? 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
+  });
+  return [c('kubernetes.io/hostname'), ...(t.zones ? [c('topology.kubernetes.io/zone')] : [])];
+}
+
+/** The full pod template of `track`. */
+export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8s.PodTemplateSpec {
+  const rctx = ctx.runtimeContext(o.track);
+  const rc = ctx.runtime.container(rctx);
+  const sec = restrictedContainerSecurity(ctx);
+  const startup = ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds;
+  const volumes: k8s.Volume[] = [
+    ...o.repository.volumes,
+    ...(o.configMapName ? [{ name: 'runtime-config', configMap: { name: o.configMapName } }] : []),
+    ...(rc.needsAssembledRepository ? [{ name: 'repository', emptyDir: { sizeLimit: q('64Mi') } }] : []),
+    { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: q(sharedMemorySize(ctx)) } },
+    { name: 'tmp', emptyDir: { sizeLimit: q('4Gi') } },
+    ...rc.writablePaths.map((_, i) => ({ name: `writable-${i}`, emptyDir: {} })),
+    ...(o.extraVolumes ?? []),
+  ];
+  const mountFor: Record<string, k8s.VolumeMount> = {
+    'model-store': { name: 'model-store', mountPath: PATHS.modelStore, readOnly: true },
+    'runtime-config': { name: 'runtime-config', mountPath: PATHS.config, readOnly: true },
+    repository: { name: 'repository', mountPath: PATHS.repository },
+  };
+  const steps: k8s.Container[] = ctx.runtime.initSteps(rctx).map((s) => ({
+    name: s.name,
+    image: SHELL_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: s.command,
+    resources: { requests: { cpu: q('100m'), memory: q('32Mi') }, limits: { cpu: q('500m'), memory: q('128Mi') } },
+    securityContext: sec,
+    volumeMounts: s.mounts.map((m) => (m === 'model-store' ? o.repository.mounts.find((x) => x.name === 'model-store') ?? mountFor[m] : mountFor[m])),
+  }));
+  const server: k8s.Container = {
+    name: 'server',
+    image: o.track.image,
+    imagePullPolicy: 'IfNotPresent',
+    ...(rc.command ? { command: rc.command } : {}),
+    args: [...rc.args, ...(ctx.spec.extraArgs ?? [])],
+    ports: ctx.runtime.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
+    env: env(ctx, rc.env, o.repository),
+    resources: resources(ctx),
+    startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
+    readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
+    livenessProbe: toProbe(rc.livenessProbe, { period: 10, failure: 3, timeout: 5 }),
+    lifecycle: { preStop: { exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } } },
+    securityContext: sec,
+    volumeMounts: [
+      ...o.repository.mounts,
+      ...(o.configMapName ? [mountFor['runtime-config']] : []),
+      ...(rc.needsAssembledRepository ? [{ ...mountFor.repository, readOnly: true }] : []),
+      { name: 'dshm', mountPath: '/dev/shm' },
+      { name: 'tmp', mountPath: '/tmp' },
+      ...rc.writablePaths.map((p, i) => ({ name: `writable-${i}`, mountPath: p })),
+    ],
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+  };
+  const nodeSelector = { ...(ctx.spec.nodeSelector ?? {}), ...(o.nodeSelector ?? {}) };
+  const aff = affinity(ctx);
+  const tol = tolerations(ctx, o.tolerations ?? []);
+  return {
+    metadata: {
+      labels: { ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.key },
+      annotations: { 'model-serving/config-hash': configHash(o.configFiles) },
+    },
+    spec: {
+      serviceAccountName: ctx.spec.serviceAccountName ?? ctx.name,
+      automountServiceAccountToken: automountToken(ctx),
+      enableServiceLinks: false,
+      securityContext: podSecurity(ctx),
+      terminationGracePeriodSeconds: ctx.spec.terminationGracePeriodSeconds ?? 60,
+      ...(o.restartPolicy ? { restartPolicy: o.restartPolicy } : {}),
+      initContainers: [...o.repository.initContainers, ...steps].length ? [...o.repository.initContainers, ...steps] : undefined,
+      containers: [server, ...(o.extraContainers ?? [])],
+      volumes,
+      ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
+      ...(aff ? { affinity: aff } : {}),
+      ...(tol ? { tolerations: tol } : {}),
+      ...(o.spread ? { topologySpreadConstraints: spreadConstraints(ctx, o.track) } : {}),
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The workload of one track: its runtime ConfigMap and the controller that runs the pods
+ * (Deployment for online serving; batch and edge modes in their own files).
+ */
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-28';
+import type { ServingContext, Track } from './context';
+import type { ModelRepository } from './model-repository';
+import { buildPodTemplate, PodTemplateOptions } from './pod';
+
+export interface ModelWorkloadProps {
+  readonly context: ServingContext;
+  readonly track: Track;
+  readonly repository: ModelRepository;
+  /**
+   * Whether an autoscaler owns the replica count (then the Deployment leaves `replicas` out).
+   * @default false
+   */
+  readonly autoscaled?: boolean;
+}
+
+/** Builds the pod template inputs of a track: its repository mount and its runtime config. */
+export function trackPodOptions(scope: Construct, ctx: ServingContext, track: Track, repository: ModelRepository): Omit<PodTemplateOptions, 'spread'> {
+  const files = ctx.runtime.configFiles(ctx.runtimeContext(track));
+  let configMapName: string | undefined;
+  if (Object.keys(files).length) {
+    configMapName = `${track.name}-config`;
+    new k8s.KubeConfigMap(scope, 'Config', {
+      metadata: ctx.metadata(configMapName, 'runtime-config', { 'model-serving/track': track.key }),
+      data: files,
+    });
+  }
+  return { track, repository: repository.mountFor(track), configMapName, configFiles: files };
+}
+
+/** Seconds a rollout may take before Kubernetes reports it failed: the startup budget plus scheduling and pulls. */
+export function progressDeadline(ctx: ServingContext): number {
+  return (ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds) + 600;
+}
+
+/**
+ * A track's Deployment (construct ID `Deployment`) and ConfigMap (`Config`).
+ * Rolling updates default to maxSurge 0 / maxUnavailable 1: a rollout never needs a spare GPU.
+ */
+export class ModelWorkload extends Construct {
+  readonly deployment: k8s.KubeDeployment;
+  readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ModelWorkloadProps) {
+    super(scope, id);
+    const { context: ctx, track } = props;
+    const opts = trackPodOptions(this, ctx, track, props.repository);
+    const ru = ctx.spec.rollingUpdate ?? {};
+    const ios = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
+    this.name = track.name;
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: ctx.metadata(track.name, 'model-server', { 'model-serving/track': track.key }),
+      spec: {
+        ...(props.autoscaled ? {} : { replicas: ctx.spec.replicas ?? 1 }),
+        selector: { matchLabels: ctx.selector(track.key) },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: ios(ru.maxSurge ?? 0), maxUnavailable: ios(ru.maxUnavailable ?? 1) },
+        },
+        revisionHistoryLimit: 5,
+        progressDeadlineSeconds: progressDeadline(ctx),
+        template: buildPodTemplate(ctx, { ...opts, spread: true }),
+      },
+    });
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The one small interface every serving runtime implements. The constructs never branch on a
+ * runtime's name: everything runtime-specific (image, arguments, ports, probes, config files,
+ * metric names, alert and scaling expressions) comes from here. Adding a runtime = adding one file.
+ */
+import type { ModelServingSpec, ModelSpec, RepositorySpec, RuntimeName } from '../spec/schema/spec';
+import type { SpecIssue } from '../spec/errors';
+
+export type ModelFormat = ModelSpec['format'];
+
+/** Where things are inside the server container. Fixed paths, the same for every runtime. */
+export const PATHS = {
+  /** The model repository as it comes from its source (PVC, or the download emptyDir). */
+  modelStore: '/model-store',
+  /** The runtime's generated configuration (a ConfigMap). */
+  config: '/etc/model-serving',
+  /** The repository assembled for the server (Triton: config.pbtxt + links to the model store). */
+  repository: '/models',
+  /** HF_HOME: the Hugging Face cache (a PVC when the spec names one, else an emptyDir). */
+  hfHome: '/var/cache/huggingface',
+} as const;
+
+/** A container port the runtime listens on. */
+export interface RuntimePort {
+  readonly name: string;
+  readonly port: number;
+  /** `grpc` ports are plain TCP with an appProtocol hint. */
+  readonly appProtocol?: 'http' | 'grpc';
+}
+
+/** A probe in runtime terms; the workload turns it into a Kubernetes probe. */
+export type RuntimeProbe =
+  | { readonly httpGet: { readonly path: string; readonly port: string } }
+  | { readonly grpc: { readonly port: number; readonly service?: string } }
+  | { readonly exec: { readonly command: string[] } };
+
+/** Everything a runtime needs to know to render one track of one spec. */
+export interface RuntimeContext {
+  /** Base name of the objects of this track (`<name>` or `<name>-<track>`). */
+  readonly name: string;
+  readonly spec: ModelServingSpec;
+  /** The models of this track (track version overrides applied). */
+  readonly models: readonly ModelSpec[];
+  readonly image: string;
+  /** GPUs per pod (0 = CPU only). */
+  readonly gpuCount: number;
+  /** Whether the repository is local (PVC or downloaded) or pulled by the server itself (Hugging Face). */
+  readonly source: 'local' | 'huggingface';
+  /** The model source of this track. */
+  readonly repository: RepositorySpec;
+}
+
+/** A step run before the server starts (e.g. assembling Triton's repository). */
+export interface RuntimeInitStep {
+  readonly name: string;
+  /** `shell` steps run in the project's pinned busybox image. */
+  readonly image: 'shell';
+  readonly command: string[];
+  /** Volume names (see workload) mounted at their standard paths; `repository` is writable. */
+  readonly mounts: readonly ('model-store' | 'runtime-config' | 'repository')[];
+}
+
+/** What the server container runs. */
+export interface RuntimeContainer {
+  readonly command?: string[];
+  readonly args: string[];
+  readonly env: { name: string; value: string }[];
+  readonly startupProbe: RuntimeProbe;
+  readonly readinessProbe: RuntimeProbe;
+  readonly livenessProbe: RuntimeProbe;
+  /** Writable directories besides /tmp (emptyDirs, since the root filesystem is read-only). */
+  readonly writablePaths: readonly string[];
+  /** Whether the server reads the assembled repository (`/models`) rather than the model store. */
+  readonly needsAssembledRepository: boolean;
+}
+
+/**
+ * PromQL building blocks from the runtime's real metric names. `sel` is a label matcher list without
+ * braces (e.g. `namespace="ml",job="x-metrics"`). Every expression returns per-model or aggregated series
+ * as documented; `undefined` means the runtime does not expose that signal.
+ */
+export interface RuntimeMetrics {
+  /** Named container port serving metrics and the HTTP path. */
+  readonly portName: string;
+  readonly path: string;
+  /** The label naming the model on the runtime's series (Triton `model`, others `model_name`). */
+  readonly modelLabel: string;
+  /** Metric names the expressions use (documentation and tests). */
+  readonly names: readonly string[];
+  /** Successful inferences (or requests) per second, summed per model over the selected pods. */
+  requestRate(sel: string, window?: string): string;
+  /** Failed requests per second. */
+  errorRate(sel: string, window?: string): string;
+  /** All requests per second (denominator of the error ratio). */
+  totalRate(sel: string, window?: string): string;
+  /** 95th percentile request latency in seconds, or the mean where the runtime has no distribution. */
+  latencySeconds(sel: string, window?: string): { expr: string; kind: 'p95' | 'mean' };
+  /** Mean time a request waits in the queue, in seconds. */
+  queueTimeSeconds?(sel: string, window?: string): string;
+  /** Requests waiting, summed over the selected pods. */
+  pendingRequests?(sel: string): string;
+  /** GPU utilization 0..1 (runtime's own gauge, or DCGM exporter). */
+  gpuUtilization(sel: string): string;
+  /** GPU memory used / total, 0..1. */
+  gpuMemoryUsedRatio(sel: string): string;
+  /** Per-pod series the prometheus-adapter turns into the HPA's inference-rate Pods metric. */
+  readonly inferenceCounter: string;
+  /** Per-pod queue-time signal for the adapter: [cumulative queue time counter (us), request counter]. */
+  readonly queueTimeCounters?: readonly [string, string];
+  /** Per-pod gauge of waiting requests for the adapter. */
+  readonly pendingGauge?: string;
+}
+
+export interface ServingRuntime {
+  readonly name: RuntimeName;
+  readonly displayName: string;
+  /** Model formats this runtime serves. */
+  readonly formats: readonly ModelFormat[];
+  /** Optional fields of spec.models[] this runtime honours; any other one set is an error. */
+  readonly modelFields: readonly (keyof ModelSpec)[];
+  /** Image repository names of this runtime (used to catch a rollout track switching runtimes). */
+  readonly imageNames: readonly string[];
+  /** How many models one server may serve (vLLM: 1). */
+  readonly maxModels?: number;
+  /** The non-root uid/gid the server runs as (the image's own user where it has one; see docs/SECURITY.md). */
+  readonly user: { readonly uid: number; readonly gid: number };
+  readonly defaultStartupTimeoutSeconds: number;
+  readonly ports: readonly RuntimePort[];
+  /** The named port clients and the Ingress use. */
+  readonly httpPortName: string;
+  /** HTTP path prefix under which one model is served (for per-model routes), or undefined. */
+  modelRoutePrefix?(model: string): string;
+  defaultImage(gpu: boolean): string;
+  /** Runtime-specific rules (after the generic ones passed). */
+  validate(spec: ModelServingSpec, image: string): SpecIssue[];
+  /** Files of the runtime's ConfigMap, key -> content. Keys are ConfigMap keys (no '/'). */
+  configFiles(ctx: RuntimeContext): Record<string, string>;
+  initSteps(ctx: RuntimeContext): RuntimeInitStep[];
+  container(ctx: RuntimeContext): RuntimeContainer;
+  readonly metrics: RuntimeMetrics;
+}

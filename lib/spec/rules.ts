@@ -1,0 +1,147 @@
+/**
+ * Rules that relate fields to each other or to the runtime (single-field rules live in the schema).
+ * Every rule adds an issue with the field path; none stops at the first problem.
+ */
+import type { ModelServingDocument, ModelServingSpec } from './schema/spec';
+import { IssueList, SpecIssue } from './errors';
+import { parseQuantity } from './quantity';
+import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
+import { checkCron } from './cron';
+import { checkImage } from './image';
+import { checkObjectStoreUri } from './uri';
+import { checkScaling } from './rules-scaling';
+import { checkRollout } from './rules-rollout';
+
+const MODEL_FIELDS = [
+  'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
+  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'engine',
+] as const;
+
+function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
+  for (const res of ['cpu', 'memory'] as const) {
+    const rl = spec.resources?.[res];
+    if (!rl || rl.request === undefined || rl.limit === undefined) continue;
+    const req = parseQuantity(rl.request);
+    const lim = parseQuantity(rl.limit);
+    if (req !== undefined && lim !== undefined && req > lim) {
+      list.add(`spec.resources.${res}.request`, `request (${rl.request}) must be <= spec.resources.${res}.limit (${rl.limit})`);
+    }
+  }
+}
+
+function checkRepository(list: IssueList, spec: ModelServingSpec, base = 'spec.repository'): void {
+  const repo = spec.repository;
+  const sources = (['pvc', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
+  if (sources.length !== 1) {
+    list.add(base, `exactly one model source must be set: pvc, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
+  }
+  if (repo.pvc) {
+    const n = Number(repo.pvc.claimName !== undefined) + Number(repo.pvc.create !== undefined);
+    if (n !== 1) list.add(`${base}.pvc`, 'set exactly one of claimName (an existing claim) or create (a new claim)');
+    if (repo.pvc.create && parseQuantity(repo.pvc.create.size) === undefined) {
+      list.add(`${base}.pvc.create.size`, 'must be a Kubernetes quantity such as 100Gi');
+    }
+  }
+  if (repo.uri !== undefined) {
+    for (const m of checkObjectStoreUri(repo.uri, ['s3', 'gs', 'https'])) list.add(`${base}.uri`, m);
+  }
+  if (repo.credentialsSecret !== undefined && repo.uri === undefined) {
+    list.add(`${base}.credentialsSecret`, 'applies to repository.uri only');
+  }
+  if (repo.huggingface && spec.runtime !== 'vllm') {
+    list.add(`${base}.huggingface`, `is supported by runtime vllm only (runtime is ${spec.runtime})`);
+  }
+}
+
+function checkModels(list: IssueList, spec: ModelServingSpec): void {
+  const runtime = getRuntime(spec.runtime);
+  const seen = new Map<string, number>();
+  spec.models.forEach((m, i) => {
+    const p = `spec.models[${i}]`;
+    const prev = seen.get(m.name);
+    if (prev !== undefined) list.add(`${p}.name`, `duplicate model name "${m.name}" (also spec.models[${prev}])`);
+    else seen.set(m.name, i);
+    if (!runtime.formats.includes(m.format)) {
+      const other = RUNTIME_REGISTRY.filter((r) => r.formats.includes(m.format)).map((r) => r.name);
+      list.add(`${p}.format`, `format "${m.format}" is not served by runtime ${spec.runtime} (allowed: ${runtime.formats.join(', ')})` +
+        (other.length ? `; ${m.format} is served by: ${other.join(', ')}` : ''));
+    }
+    for (const f of MODEL_FIELDS) {
+      if (m[f] !== undefined && !runtime.modelFields.includes(f)) {
+        const who = RUNTIME_REGISTRY.filter((r) => r.modelFields.includes(f)).map((r) => r.name);
+        list.add(`${p}.${f}`, `is not used by runtime ${spec.runtime} (it applies to: ${who.join(', ') || 'none'})`);
+      }
+    }
+  });
+  if (runtime.maxModels !== undefined && spec.models.length > runtime.maxModels) {
+    list.add('spec.models', `runtime ${spec.runtime} serves exactly ${runtime.maxModels} model per server (found ${spec.models.length})`);
+  }
+}
+
+function checkEnv(list: IssueList, spec: ModelServingSpec): void {
+  spec.env?.forEach((e, i) => {
+    const n = [e.value, e.secretKeyRef, e.configMapKeyRef].filter((x) => x !== undefined).length;
+    if (n !== 1) list.add(`spec.env[${i}]`, `set exactly one of value, secretKeyRef, configMapKeyRef (found ${n})`);
+  });
+}
+
+function checkModeBlocks(list: IssueList, spec: ModelServingSpec): void {
+  const mode = spec.mode ?? 'online';
+  if (mode === 'batch' && !spec.batch) list.add('spec.batch', 'is required when spec.mode is batch');
+  if (mode !== 'batch' && spec.batch) list.add('spec.batch', `applies to mode batch only (mode is ${mode})`);
+  if (mode === 'edge' && !spec.edge) list.add('spec.edge', 'is required when spec.mode is edge');
+  if (mode !== 'edge' && spec.edge) list.add('spec.edge', `applies to mode edge only (mode is ${mode})`);
+  const onlineOnly = ['autoscaling', 'verticalAutoscaling', 'ingress', 'gateway', 'rollout', 'disruption', 'rollingUpdate', 'replicas', 'topologySpread'] as const;
+  if (mode !== 'online') {
+    for (const f of onlineOnly) {
+      if (mode === 'edge' && f === 'ingress') continue;
+      if (spec[f] !== undefined) list.add(`spec.${f}`, `applies to mode online only (mode is ${mode})`);
+    }
+  }
+  if (spec.batch) {
+    if (spec.batch.schedule !== undefined) {
+      for (const m of checkCron(spec.batch.schedule)) list.add('spec.batch.schedule', m);
+    } else if (spec.batch.concurrencyPolicy !== undefined) {
+      list.add('spec.batch.concurrencyPolicy', 'applies to a CronJob only (set spec.batch.schedule)');
+    }
+    for (const f of ['input', 'output'] as const) {
+      const allowed = f === 'input' ? ['s3', 'gs', 'https'] : ['s3', 'gs'];
+      for (const m of checkObjectStoreUri(spec.batch[f], allowed)) list.add(`spec.batch.${f}`, m);
+    }
+    const { parallelism, completions } = spec.batch;
+    if (parallelism !== undefined && completions !== undefined && parallelism > completions) {
+      list.add('spec.batch.parallelism', `(${parallelism}) must be <= spec.batch.completions (${completions})`);
+    }
+  }
+}
+
+function checkDisruption(list: IssueList, spec: ModelServingSpec): void {
+  const d = spec.disruption;
+  if (d && d.minAvailable !== undefined && d.maxUnavailable !== undefined) {
+    list.add('spec.disruption', 'set minAvailable or maxUnavailable, not both');
+  }
+  const ru = spec.rollingUpdate;
+  if (ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
+    list.add('spec.rollingUpdate', 'maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress)');
+  }
+}
+
+/** Every cross-field rule of one document. Assumes the document passed the schema. */
+export function checkRules(doc: ModelServingDocument): SpecIssue[] {
+  const list = new IssueList();
+  const spec = doc.spec;
+  const runtime = getRuntime(spec.runtime);
+  checkImage(list, 'spec.image', spec.image);
+  checkRequestLimit(list, spec);
+  checkRepository(list, spec);
+  checkModels(list, spec);
+  checkEnv(list, spec);
+  checkModeBlocks(list, spec);
+  checkDisruption(list, spec);
+  checkScaling(list, spec);
+  checkRollout(list, spec);
+  const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
+  if (list.ok) list.items.push(...runtime.validate(spec, image));
+  return list.items;
+}
+

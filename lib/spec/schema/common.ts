@@ -1,0 +1,58 @@
+/**
+ * Building blocks shared by the spec schema. Every object is closed (`additionalProperties: false`)
+ * so that a typo such as `autoscalng` is an error with its path, never a silently ignored field.
+ */
+import { Type, TSchema, TProperties, ObjectOptions, FormatRegistry } from '@sinclair/typebox';
+
+/** Kubernetes resource quantity (apimachinery `resource.Quantity`). */
+export const QUANTITY_PATTERN =
+  /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+/** RFC 1123 label, as used for Kubernetes object names and namespaces. */
+export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+/** Prometheus duration, e.g. `15s`, `1m`, `1m30s`. */
+export const DURATION_PATTERN = '^(([0-9]+)(ms|s|m|h|d|w|y))+$';
+/** Model names: Triton, TF Serving and TorchServe all accept these; they also form ConfigMap keys and URL segments. */
+export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+
+FormatRegistry.Set('quantity', (v) => QUANTITY_PATTERN.test(v));
+
+/** A closed object: unknown properties are refused. */
+export function Obj<T extends TProperties>(properties: T, options: ObjectOptions = {}) {
+  return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+/** An optional property with a description (and its `@default` sentence). */
+export function Opt<T extends TSchema>(schema: T) {
+  return Type.Optional(schema);
+}
+
+/** A string map such as labels or a nodeSelector. */
+export function StringMap(description: string) {
+  return Type.Record(Type.String({ minLength: 1, maxLength: 316 }), Type.String({ maxLength: 65536 }), { description });
+}
+
+/** A Kubernetes quantity, written as a string (`"500m"`, `"8Gi"`) or a plain number (`4`). */
+export function Quantity(description: string) {
+  return Type.Union([Type.String({ format: 'quantity', pattern: QUANTITY_PATTERN.source }), Type.Number({ minimum: 0 })], { description });
+}
+
+/** A request/limit pair for one resource. */
+export function RequestLimit(what: string, defaults: { request: string; limit: string }) {
+  return Obj(
+    {
+      request: Opt(Quantity(`${what} request. @default - ${defaults.request}`)),
+      limit: Opt(Quantity(`${what} limit. @default - ${defaults.limit}`)),
+    },
+    { description: `${what} request and limit; the request must not exceed the limit.` },
+  );
+}
+
+export const Duration = (description: string, def?: string) =>
+  Type.String({ pattern: DURATION_PATTERN, description, ...(def ? { default: def } : {}) });
+
+export const DnsLabel = (description: string, maxLength = 63) =>
+  Type.String({ pattern: DNS_LABEL_PATTERN, maxLength, minLength: 1, description });
+
+export const PositiveInt = (description: string) => Type.Integer({ minimum: 1, description });
+export const NonNegativeInt = (description: string) => Type.Integer({ minimum: 0, description });
+export const Percent = (description: string) => Type.Number({ minimum: 0, maximum: 100, description });

@@ -1,0 +1,87 @@
+/** The `spec.models[]` entry: one model served by the runtime. */
+import { Type } from '@sinclair/typebox';
+import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
+
+export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
+export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
+
+const Tensor = Obj(
+  {
+    name: Type.String({ minLength: 1, description: 'Tensor name, as the model names it.' }),
+    dataType: Type.Union(DATA_TYPES.map((d) => Type.Literal(d)), { description: 'Element type (Triton TYPE_<dataType>).' }),
+    dims: Type.Array(Type.Integer({ minimum: -1 }), {
+      description: 'Shape without the batch dimension when maxBatchSize > 0; -1 is a variable dimension.',
+    }),
+  },
+  { description: 'One input or output tensor.' },
+);
+
+const EnsembleStep = Obj({
+  model: Type.String({ pattern: MODEL_NAME_PATTERN, description: 'Name of another model in spec.models.' }),
+  version: Opt(Type.Integer({ minimum: -1, description: 'Version of that model. @default - -1, the latest version' })),
+  inputMap: Type.Record(Type.String(), Type.String(), {
+    description: "Step model's input tensor -> ensemble tensor (Triton input_map).",
+  }),
+  outputMap: Type.Record(Type.String(), Type.String(), {
+    description: "Step model's output tensor -> ensemble tensor (Triton output_map).",
+  }),
+});
+
+export const ModelSchema = Obj({
+  name: Type.String({ pattern: MODEL_NAME_PATTERN, description: 'Model name as the runtime serves it (and its directory in the repository).' }),
+  format: Type.Union(MODEL_FORMATS.map((f) => Type.Literal(f)), {
+    description:
+      'triton: onnx | tensorrt | torchscript | savedmodel | python | ensemble; tfserving: savedmodel; torchserve: mar; vllm: huggingface.',
+  }),
+  path: Opt(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$', description: 'Directory of this model inside the repository. @default - the model name' })),
+  versions: Opt(
+    Type.Array(PositiveInt('A model version (a numbered directory).'), {
+      minItems: 1,
+      uniqueItems: true,
+      description: 'triton/tfserving: serve exactly these versions. @default - the latest version only',
+    }),
+  ),
+  maxBatchSize: Opt(NonNegativeInt('Largest batch the server forms (Triton max_batch_size, TF Serving max_batch_size). @default - 0 for Triton (no batching); TF Serving batching off')),
+  inputs: Opt(Type.Array(Tensor, { description: 'Input tensors. @default - Triton auto-completes them from the model file' })),
+  outputs: Opt(Type.Array(Tensor, { description: 'Output tensors. @default - Triton auto-completes them from the model file' })),
+  dynamicBatching: Opt(
+    Obj({
+      maxQueueDelayMicroseconds: Opt(NonNegativeInt('How long a request may wait for a batch to fill. @default - 0 (Triton) / 1000 (TF Serving batch_timeout_micros)')),
+      preferredBatchSizes: Opt(Type.Array(PositiveInt('A batch size'), { uniqueItems: true, description: 'Triton preferred_batch_size.' })),
+      numBatchThreads: Opt(PositiveInt('TF Serving num_batch_threads. @default - 4')),
+      maxEnqueuedBatches: Opt(PositiveInt('TF Serving max_enqueued_batches. @default - 100')),
+    }, { description: 'Server-side dynamic batching. @default - off' }),
+  ),
+  instanceGroup: Opt(
+    Obj({
+      count: PositiveInt('Model instances per device.'),
+      kind: Opt(Type.Union([Type.Literal('GPU'), Type.Literal('CPU')], { description: '@default - GPU when the pod has a GPU, else CPU' })),
+    }, { description: 'Triton instance_group.' }),
+  ),
+  optimization: Opt(
+    Obj({
+      tensorrt: Opt(Obj({
+        precision: Type.Union([Type.Literal('FP32'), Type.Literal('FP16'), Type.Literal('BF16'), Type.Literal('INT8')], {
+          description: 'TensorRT precision_mode.',
+        }),
+        maxWorkspaceSizeBytes: Opt(PositiveInt('TensorRT max_workspace_size_bytes.')),
+      }, { description: 'Triton onnx/savedmodel: run through the TensorRT accelerator.' })),
+    }),
+  ),
+  ensemble: Opt(Obj({
+    steps: Type.Array(EnsembleStep, { minItems: 1, description: 'Triton ensemble_scheduling steps, in order.' }),
+  }, { description: 'format: ensemble only: the pipeline of models.' })),
+  batchSize: Opt(PositiveInt('torchserve: server-side batch size (batchSize). @default - 1')),
+  maxBatchDelayMs: Opt(PositiveInt('torchserve: longest wait to fill a batch (maxBatchDelay). @default - 100')),
+  workers: Opt(PositiveInt('torchserve: workers for this model (minWorkers = maxWorkers). @default - one per GPU, else 1')),
+  engine: Opt(
+    Obj({
+      maxModelLen: Opt(PositiveInt('vllm --max-model-len. @default - derived by vLLM from the model config')),
+      dtype: Opt(Type.Union(['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'].map((d) => Type.Literal(d)), { description: 'vllm --dtype. @default - auto' })),
+      gpuMemoryUtilization: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'vllm --gpu-memory-utilization. @default - 0.9 (vLLM default)' })),
+      tensorParallelSize: Opt(PositiveInt('vllm --tensor-parallel-size. @default - the GPU count')),
+      maxNumSeqs: Opt(PositiveInt('vllm --max-num-seqs. @default - vLLM default')),
+      quantization: Opt(Type.String({ pattern: '^[a-z0-9_]+$', description: 'vllm --quantization, e.g. awq, gptq, fp8. @default - none' })),
+    }, { description: 'vllm engine arguments.' }),
+  ),
+});

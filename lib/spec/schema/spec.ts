@@ -1,0 +1,164 @@
+/**
+ * The ModelServing spec: ONE schema value. The TypeScript types (`Static`), the JSON Schema
+ * (`model-serving schema`), the documented defaults and the single-field validation all come from it.
+ */
+import { Type, Static } from '@sinclair/typebox';
+import {
+  Obj, Opt, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Percent, MODEL_NAME_PATTERN,
+} from './common';
+import { ModelSchema } from './model';
+import { TrafficSchemas } from './traffic';
+import { ScalingSchemas } from './scaling';
+
+export const API_VERSION = 'model-serving/v1alpha1';
+export const KIND = 'ModelServing';
+export const RUNTIMES = ['triton', 'tfserving', 'torchserve', 'vllm'] as const;
+
+const SecretKeyRef = Obj({ name: DnsLabel('Secret name.', 253), key: Type.String({ minLength: 1 }) });
+
+const EnvVar = Obj({
+  name: Type.String({ pattern: '^[-._a-zA-Z][-._a-zA-Z0-9]*$', description: 'Variable name.' }),
+  value: Opt(Type.String()),
+  secretKeyRef: Opt(SecretKeyRef),
+  configMapKeyRef: Opt(SecretKeyRef),
+}, { description: 'An environment variable: exactly one of value, secretKeyRef, configMapKeyRef.' });
+
+const Toleration = Obj({
+  key: Opt(Type.String()),
+  operator: Opt(Type.Union([Type.Literal('Exists'), Type.Literal('Equal')])),
+  value: Opt(Type.String()),
+  effect: Opt(Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')])),
+  tolerationSeconds: Opt(Type.Integer()),
+});
+
+const PvcSource = Obj({
+  claimName: Opt(DnsLabel('An existing PersistentVolumeClaim holding the model repository.', 253)),
+  subPath: Opt(Type.String({ pattern: '^([A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*)?$', description: 'Directory inside the volume that is the repository root. @default - the volume root' })),
+  readOnly: Opt(Type.Boolean({ description: 'Mount read-only. @default - true' })),
+  create: Opt(Obj({
+    size: Quantity('Requested capacity, e.g. 100Gi.'),
+    storageClassName: Opt(Type.String({ description: '@default - the cluster default StorageClass' })),
+    accessMode: Opt(Type.Union([Type.Literal('ReadOnlyMany'), Type.Literal('ReadWriteMany'), Type.Literal('ReadWriteOnce'), Type.Literal('ReadWriteOncePod')], { description: '@default - ReadOnlyMany' })),
+  }, { description: 'Create a PersistentVolumeClaim named <name>-models instead of using claimName.' })),
+}, { description: 'Model repository on a PersistentVolumeClaim: claimName, or create.' });
+
+const Repository = Obj({
+  pvc: Opt(PvcSource),
+  uri: Opt(Type.String({ description: 's3://, gs:// or https:// URI of the repository; an init container downloads it before the server starts. Never put credentials in it.' })),
+  credentialsSecret: Opt(DnsLabel('Secret with the object-store credentials (uri only), passed to the download container as environment variables.', 253)),
+  huggingface: Opt(Obj({
+    modelId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9_.-]+)?$', description: 'Hugging Face model id, e.g. meta-llama/Llama-3.1-8B-Instruct.' }),
+    revision: Opt(Type.String({ pattern: '^[A-Za-z0-9_./-]+$', description: 'Branch, tag or commit. @default - main' })),
+    tokenSecret: Opt(DnsLabel('Secret whose key `token` is the Hugging Face token, passed as HF_TOKEN.', 253)),
+    cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
+  }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
+}, { description: 'Where the models come from: exactly one of pvc, uri, huggingface.' });
+
+const Resources = Obj({
+  cpu: Opt(RequestLimit('CPU', { request: '2', limit: '4' })),
+  memory: Opt(RequestLimit('Memory', { request: '8Gi', limit: '8Gi' })),
+  gpu: Opt(Obj({
+    count: PositiveInt('GPUs per pod (a whole number).'),
+    resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
+    product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. Tesla-V100-SXM2-32GB. @default - any GPU' })),
+  }, { description: 'GPUs. @default - no GPU (CPU only)' })),
+}, { description: 'Container resources; every container gets requests and limits.' });
+
+const Track = Obj({
+  image: Opt(Type.String({ description: 'Image for this track. @default - spec.image' })),
+  models: Opt(Type.Array(Obj({
+    name: Type.String({ pattern: MODEL_NAME_PATTERN }),
+    versions: Opt(Type.Array(PositiveInt('version'), { minItems: 1, uniqueItems: true })),
+  }), { description: 'Per-model version overrides for this track.' })),
+  repository: Opt(Repository),
+});
+
+const Rollout = Obj({
+  strategy: Type.Union([Type.Literal('blueGreen'), Type.Literal('canary')]),
+  active: Opt(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 10, description: 'blueGreen: the track the stable Service selects.' })),
+  tracks: Opt(Type.Record(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 10 }), Track, { description: 'blueGreen: exactly two tracks.' })),
+  weight: Opt(Type.Integer({ minimum: 0, maximum: 100, description: 'canary: percent of traffic sent to the canary track.' })),
+  canary: Opt(Track),
+}, { description: 'Blue-green or canary rollout. @default - one Deployment' });
+
+export const SpecSchema = Obj({
+  runtime: Type.Union(RUNTIMES.map((r) => Type.Literal(r)), { description: 'Serving runtime.' }),
+  image: Opt(Type.String({ minLength: 1, description: "Server image, pinned by tag or digest. @default - a pinned image per runtime; ':latest' or no tag is rejected" })),
+  mode: Opt(Type.Union([Type.Literal('online'), Type.Literal('batch'), Type.Literal('edge')], { description: 'online: Deployment; batch: Job/CronJob; edge: DaemonSet. @default - online' })),
+  models: Type.Array(ModelSchema, { minItems: 1, description: 'Models to serve (vllm: exactly one).' }),
+  repository: Repository,
+  replicas: Opt(NonNegativeInt('Pod count when no autoscaling is set. @default - 1')),
+  resources: Opt(Resources),
+  nodeSelector: Opt(StringMap('Node labels the pods require.')),
+  tolerations: Opt(Type.Array(Toleration, { description: '@default - with a GPU: tolerate nvidia.com/gpu:NoSchedule' })),
+  env: Opt(Type.Array(EnvVar, { description: 'Extra environment variables for the server container.' })),
+  extraArgs: Opt(Type.Array(Type.String(), { description: 'Extra server arguments, appended after the generated ones. @default - none' })),
+  startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800)')),
+  sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit). @default - 1Gi (vllm: 2Gi per tensor-parallel GPU, at least 2Gi)')),
+  serviceAccountName: Opt(DnsLabel('Use this existing ServiceAccount. @default - a ServiceAccount <name> is created', 253)),
+  ...TrafficSchemas,
+  ...ScalingSchemas,
+  monitoring: Opt(Obj({
+    interval: Opt(Duration('Scrape interval. @default - 15s')),
+    serviceMonitor: Opt(Type.Boolean({ description: 'Emit a ServiceMonitor. @default - true' })),
+    prometheusRule: Opt(Type.Boolean({ description: 'Emit a PrometheusRule with recording rules and alerts. @default - true' })),
+    dashboard: Opt(Type.Boolean({ description: 'Emit a Grafana dashboard ConfigMap. @default - true' })),
+    alerts: Opt(Obj({
+      p95LatencySeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when p95 (or mean, where the runtime has no histogram) latency exceeds this. @default - 1' })),
+      maxErrorRatePercent: Opt(Percent('Alert when failed requests exceed this share. @default - 1')),
+      maxQueueTimeSeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when mean queue time per request exceeds this. @default - 0.5' })),
+      minGpuUtilizationPercent: Opt(Percent('Alert when GPU utilization stays below this (wasted GPUs). @default - 30; 0 turns it off')),
+      maxGpuMemoryPercent: Opt(Percent('Alert when GPU memory use exceeds this. @default - 90')),
+      runbookBaseUrl: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Each alert gets runbook_url <base>/<AlertName>. @default - the runbook section of this package README on npm' })),
+    })),
+  }, { description: 'Prometheus Operator scraping, alerts and dashboard.' })),
+  rollout: Opt(Rollout),
+  batch: Opt(Obj({
+    schedule: Opt(Type.String({ description: 'Five-field cron schedule: present makes a CronJob, absent a Job.' })),
+    parallelism: Opt(PositiveInt('@default - 1')),
+    completions: Opt(PositiveInt('@default - equal to parallelism')),
+    backoffLimit: Opt(NonNegativeInt('@default - 2')),
+    input: Type.String({ description: 'Object-store URI the job reads (s3://, gs://, https://).' }),
+    output: Type.String({ description: 'Object-store URI the job writes (s3://, gs://).' }),
+    credentialsSecret: Opt(DnsLabel('Secret with credentials for input/output. @default - repository.credentialsSecret', 253)),
+    ttlSecondsAfterFinished: Opt(NonNegativeInt('@default - 86400')),
+    activeDeadlineSeconds: Opt(PositiveInt('@default - none')),
+    restartPolicy: Opt(Type.Union([Type.Literal('Never'), Type.Literal('OnFailure')], { description: '@default - Never' })),
+    concurrencyPolicy: Opt(Type.Union([Type.Literal('Forbid'), Type.Literal('Replace'), Type.Literal('Allow')], { description: 'CronJob only. @default - Forbid' })),
+  }, { description: 'mode: batch.' })),
+  edge: Opt(Obj({
+    nodeSelector: StringMap('Labels of the edge nodes that run one replica each.'),
+    tolerations: Opt(Type.Array(Toleration, { description: 'Tolerations for edge node taints.' })),
+    hostPathCache: Opt(Type.String({ pattern: '^/[A-Za-z0-9_./-]*$', description: 'Host directory used as the local model cache (uri sources). @default - an emptyDir' })),
+  }, { description: 'mode: edge.' })),
+  security: Opt(Obj({
+    unsafe: Opt(Obj({
+      runAsRoot: Opt(Type.Boolean({ description: 'Run the server as root. @default - false' })),
+      writableRootFilesystem: Opt(Type.Boolean({ description: '@default - false' })),
+      allowPrivilegeEscalation: Opt(Type.Boolean({ description: '@default - false' })),
+      automountServiceAccountToken: Opt(Type.Boolean({ description: '@default - false' })),
+    }, { description: 'Escape hatches from the restricted pod-security defaults; each one set is reported by `model-serving lint`.' })),
+  })),
+});
+
+export const MetadataSchema = Obj({
+  name: DnsLabel('Name of every generated object (DNS-1123 label, at most 52 characters to leave room for suffixes).', 52),
+  namespace: Opt(DnsLabel('Namespace. @default - default')),
+  labels: Opt(StringMap('Copied onto every object, after the app.kubernetes.io/* ones.')),
+  annotations: Opt(StringMap('Copied onto every object.')),
+});
+
+export const DocumentSchema = Obj({
+  apiVersion: Type.Literal(API_VERSION),
+  kind: Type.Literal(KIND),
+  metadata: MetadataSchema,
+  spec: SpecSchema,
+}, { $id: 'https://cdk8s-model-serving/schema/v1alpha1', title: 'ModelServing' });
+
+export type ModelServingDocument = Static<typeof DocumentSchema>;
+export type ModelServingMetadata = Static<typeof MetadataSchema>;
+export type ModelServingSpec = Static<typeof SpecSchema>;
+export type ModelSpec = ModelServingSpec['models'][number];
+export type RuntimeName = ModelServingSpec['runtime'];
+export type RepositorySpec = Static<typeof Repository>;
+export type TrackSpec = Static<typeof Track>;

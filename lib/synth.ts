@@ -1,0 +1,27 @@
+/**
+ * Synthesis of validated spec documents into manifests: one cdk8s App per document, so the YAML is
+ * exactly what `cdk8s synth` writes for the same spec. Used by the CLI, apps/ and the Pulumi component.
+ */
+import { App } from 'cdk8s';
+import type { ModelServingDocument } from './spec/schema/spec';
+import { ModelServingChart } from './constructs/chart';
+
+export interface SynthesizedManifest {
+  /** metadata.name of the spec. */
+  readonly name: string;
+  /** File name the CLI writes: `<name>.k8s.yaml`. */
+  readonly fileName: string;
+  /** The Kubernetes objects, in synthesis order. */
+  readonly objects: Record<string, any>[];
+  /** The objects as multi-document YAML. */
+  readonly yaml: string;
+}
+
+/** Synthesizes each document on its own. Throws (SpecError) before returning anything if one is invalid. */
+export function synthesizeSpecs(docs: readonly ModelServingDocument[]): SynthesizedManifest[] {
+  return docs.map((doc) => {
+    const app = new App({ outdir: '.' });
+    const chart = new ModelServingChart(app, doc.metadata.name, { specs: [doc] });
+    return { name: doc.metadata.name, fileName: `${doc.metadata.name}.k8s.yaml`, objects: chart.toJson(), yaml: app.synthYaml() };
+  });
+}

@@ -10,7 +10,7 @@
  * Used by test/support/k8s-validate.ts for the strict (unknown-field) check, so every interface is
  * closed: an extra property in an object literal typed with it is a compile error.
  */
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap' with { 'resolution-mode': 'import' };
 
 /** kubernetes-models' ObjectMeta (taken from a kubernetes-models interface so that no transitive package is imported). */
 export type ObjectMeta = NonNullable<IConfigMap['metadata']>;

@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import type { ValueError } from '@sinclair/typebox/errors';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { DocumentSchema, ModelServingDocument, API_VERSION, KIND } from './schema/spec';
 import { SpecError, SpecIssue, pointerToPath } from './errors';
 import { checkRules } from './rules';
@@ -27,25 +27,40 @@ export interface LoadedSpec {
   readonly index: number;
 }
 
+const got = (v: unknown) => (v === undefined || (typeof v === 'object' && v !== null) ? '' : ` (got ${JSON.stringify(v)})`);
+
 function describeSchemaError(e: ValueError): string {
   const s = e.schema as Record<string, any>;
-  const literals: unknown[] | undefined = Array.isArray(s.anyOf) && s.anyOf.every((x: any) => 'const' in x)
-    ? s.anyOf.map((x: any) => x.const) : undefined;
-  if (literals) return `must be one of: ${literals.join(', ')} (got ${JSON.stringify(e.value)})`;
-  if ('const' in s) return `must be ${JSON.stringify(s.const)} (got ${JSON.stringify(e.value)})`;
+  const T = ValueErrorType;
+  if (Array.isArray(s.anyOf) && s.anyOf.every((x: any) => 'const' in x)) {
+    return `must be one of: ${s.anyOf.map((x: any) => x.const).join(', ')}${got(e.value)}`;
+  }
   if (Array.isArray(s.anyOf) && s.anyOf.some((x: any) => x.format === 'quantity')) {
-    return `must be a Kubernetes quantity such as 500m, 4 or 8Gi (got ${JSON.stringify(e.value)})`;
+    return `must be a Kubernetes quantity such as 500m, 4 or 8Gi${got(e.value)}`;
   }
-  if (Array.isArray(s.anyOf)) return `${e.message} (got ${JSON.stringify(e.value)})`;
-  if (e.message === 'Unexpected property') return 'unknown field';
-  if (s.pattern && typeof e.value === 'string') {
-    const what = s.description ? ` (${String(s.description).split('.')[0]})` : '';
-    return `"${e.value}" does not match the required pattern ${s.pattern}${what}`;
+  const what = s.description ? ` (${String(s.description).split(/\. |\.$| @default/)[0]})` : '';
+  switch (e.type) {
+    case T.ObjectAdditionalProperties: return 'unknown field';
+    case T.ObjectRequiredProperty: return 'is required';
+    case T.Literal: return `must be ${JSON.stringify(s.const)}${got(e.value)}`;
+    case T.StringPattern: return `${JSON.stringify(e.value)} does not match ${s.pattern}${what}`;
+    case T.StringMaxLength: return `must be at most ${s.maxLength} characters (got ${String(e.value).length})`;
+    case T.StringMinLength: return `must be at least ${s.minLength} character${s.minLength === 1 ? '' : 's'}`;
+    case T.IntegerMinimum: case T.NumberMinimum: return `must be >= ${s.minimum}${got(e.value)}`;
+    case T.IntegerMaximum: case T.NumberMaximum: return `must be <= ${s.maximum}${got(e.value)}`;
+    case T.IntegerExclusiveMinimum: case T.NumberExclusiveMinimum: return `must be > ${s.exclusiveMinimum}${got(e.value)}`;
+    case T.IntegerExclusiveMaximum: case T.NumberExclusiveMaximum: return `must be < ${s.exclusiveMaximum}${got(e.value)}`;
+    case T.Integer: return `must be a whole number${got(e.value)}`;
+    case T.Number: return `must be a number${got(e.value)}`;
+    case T.String: return `must be a string${got(e.value)}`;
+    case T.Boolean: return `must be true or false${got(e.value)}`;
+    case T.Object: return `must be a mapping${got(e.value)}`;
+    case T.Array: return `must be a list${got(e.value)}`;
+    case T.ArrayMinItems: return `must have at least ${s.minItems} item${s.minItems === 1 ? '' : 's'}`;
+    case T.ArrayUniqueItems: return 'must not repeat an item';
+    case T.StringFormat: return `must be a ${s.format}${got(e.value)}`;
+    default: return `${e.message.replace(/^Expected/, 'must be')}${got(e.value)}`;
   }
-  if (s.maxLength !== undefined && typeof e.value === 'string' && e.value.length > s.maxLength) {
-    return `must be at most ${s.maxLength} characters (got ${e.value.length})`;
-  }
-  return e.message.replace(/^Expected/, 'must be') + (typeof e.value === 'object' ? '' : ` (got ${JSON.stringify(e.value)})`);
 }
 
 function findForbiddenKeys(value: unknown, path: string, out: SpecIssue[]): void {
@@ -90,30 +105,32 @@ export function parseSpecs(text: string, file?: string): LoadedSpec[] {
     throw new SpecError([{ path: '', message: `file is larger than ${MAX_SPEC_BYTES} bytes; a spec is a few KiB` }], file);
   }
   if (text.trim() === '') throw new SpecError([{ path: '', message: 'file is empty: expected at least one ModelServing document' }], file);
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const all: SpecIssue[] = [];
   const loaded: LoadedSpec[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
-  const multi = list.filter((d) => d.contents !== null).length > 1;
+  const multi = list.length > 1;
   list.forEach((d, i) => {
-    const where = multi ? `document ${i + 1}: ` : '';
+    // in a file of several documents, an issue names its document next to the file
+    const docFile = multi && file !== undefined ? `${file} (document ${i + 1})` : file;
+    const push = (path: string, message: string) => all.push({ path, message, ...(docFile !== undefined ? { file: docFile } : {}) });
     if (d.errors.length) {
       for (const err of d.errors) {
         const pos = err.linePos?.[0];
-        all.push({ path: '', message: `${where}YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0]}` });
+        push('', `YAML syntax error${pos ? ` at line ${pos.line}, column ${pos.col}` : ''}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
       }
       return;
     }
-    if (d.contents === null) return; // an empty document, e.g. after a trailing '---'
     let raw: unknown;
     try {
       raw = d.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      all.push({ path: '', message: `${where}${(e as Error).message} (YAML aliases are limited to ${MAX_ALIASES})` });
+      push('', `${(e as Error).message} (YAML aliases are limited to ${MAX_ALIASES})`);
       return;
     }
+    if (raw === null || raw === undefined) return; // an empty document, e.g. after a trailing '---'
     const issues = validateDocument(raw);
-    all.push(...issues.map((x) => ({ path: x.path, message: multi ? `${where.trim()} ${x.message}` : x.message })));
+    for (const x of issues) push(x.path, x.message);
     if (!issues.length) loaded.push({ document: raw as ModelServingDocument, file, index: i + 1 });
   });
   if (!all.length && !loaded.length) all.push({ path: '', message: 'file has no documents: expected at least one ModelServing document' });

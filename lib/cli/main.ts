@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { SpecError, formatIssues } from '../spec/errors';
 import { jsonSchema } from '../spec/json-schema';
 import { Io, UsageError, loadAll } from './common';
+import { lintCommand } from './lint';
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
@@ -86,7 +87,7 @@ function schema(args: string[], io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = { synth, validate, schema };
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = { synth, validate, schema, lint: lintCommand };
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export function main(argv: string[], io: Io = stdio): number {

@@ -1,0 +1,74 @@
+/**
+ * Warnings for legal but risky choices (`model-serving lint`). A valid spec may still be a bad idea in
+ * production: these say which field, why, and what to do instead.
+ */
+import type { ModelServingDocument } from './spec/schema/spec';
+import type { SpecIssue } from './spec/errors';
+import { hpaCpuTarget } from './spec/rules-scaling';
+
+/** Optional capacity inputs for the plan-based checks. */
+export interface LintOptions {
+  /** Peak requests per second the service must carry. */
+  readonly peakRps?: number;
+  /** Requests per second one replica sustains. */
+  readonly replicaRps?: number;
+  /** Target utilization of a replica at peak. @default 0.7 */
+  readonly targetUtilization?: number;
+}
+
+/** Note on TorchServe's upstream status (pytorch/serve README, 2025-02-28). */
+export const TORCHSERVE_MAINTENANCE_NOTE =
+  'TorchServe is in Limited Maintenance upstream since 2025-02-28 (no further security patches); plan a move to another runtime';
+
+/** Replicas needed at peak: ceil(peak / (per-replica rate x utilization)). */
+export function replicasForPeak(peakRps: number, replicaRps: number, utilization = 0.7): number {
+  return Math.ceil(peakRps / (replicaRps * utilization));
+}
+
+export function lintDocument(doc: ModelServingDocument, options: LintOptions = {}): SpecIssue[] {
+  const w: SpecIssue[] = [];
+  const spec = doc.spec;
+  const mode = spec.mode ?? 'online';
+  const add = (path: string, message: string) => w.push({ path, message });
+  const minReplicas = spec.autoscaling ? (spec.autoscaling.minReplicas ?? 1) : (spec.replicas ?? 1);
+
+  if (mode === 'online' && minReplicas <= 1) {
+    add(spec.autoscaling ? 'spec.autoscaling.minReplicas' : 'spec.replicas',
+      'one replica: no PodDisruptionBudget is made, and a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2');
+  }
+  if (spec.autoscaling && spec.replicas !== undefined) {
+    add('spec.replicas', 'is not used while spec.autoscaling is set (the autoscaler owns the replica count); remove it');
+  }
+  if ((spec.resources?.gpu?.count ?? 0) > 0 && !spec.resources?.gpu?.product && !spec.nodeSelector && mode !== 'edge') {
+    add('spec.resources.gpu', 'no GPU product (nvidia.com/gpu.product) and no nodeSelector: on a cluster with mixed GPU types the pods land on any GPU; set resources.gpu.product');
+  }
+  if (spec.runtime === 'torchserve') add('spec.runtime', TORCHSERVE_MAINTENANCE_NOTE);
+  for (const [k, v] of Object.entries(spec.security?.unsafe ?? {})) {
+    if (v) add(`spec.security.unsafe.${k}`, 'deviates from the restricted pod-security defaults; make sure this is needed');
+  }
+  if (spec.repository.huggingface && !spec.repository.huggingface.cacheClaimName) {
+    add('spec.repository.huggingface.cacheClaimName', 'not set: every pod restart downloads the model from the Hugging Face Hub again');
+  }
+  if (spec.repository.uri && !spec.repository.credentialsSecret && spec.repository.uri.startsWith('s3://')) {
+    add('spec.repository.credentialsSecret', 'not set: the download relies on ambient credentials (IRSA / instance role); set it if the bucket is private and no role is bound');
+  }
+  if (spec.monitoring?.prometheusRule !== false && !spec.monitoring?.alerts?.runbookBaseUrl && mode !== 'batch') {
+    add('spec.monitoring.alerts.runbookBaseUrl', 'not set: alerts link to the runbooks in this package\'s docs; point them at your own runbooks');
+  }
+  const ru = spec.rollingUpdate;
+  if (mode === 'online' && ru?.maxSurge !== undefined && ru.maxSurge !== 0 && ru.maxSurge !== '0%' && (spec.resources?.gpu?.count ?? 0) > 0) {
+    add('spec.rollingUpdate.maxSurge', 'a surge pod needs a spare GPU during every rollout; make sure the GPU quota has room (model-serving plan --gpu-quota)');
+  }
+  if (spec.verticalAutoscaling && (spec.verticalAutoscaling.updateMode ?? 'Off') !== 'Off' && hpaCpuTarget(spec) === undefined && spec.autoscaling) {
+    add('spec.verticalAutoscaling.updateMode', 'the VPA evicts pods to resize them; on GPU servers each eviction reloads the model');
+  }
+  if (options.peakRps !== undefined && options.replicaRps !== undefined) {
+    const need = replicasForPeak(options.peakRps, options.replicaRps, options.targetUtilization ?? 0.7);
+    const max = spec.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
+    if (max < need) {
+      add(spec.autoscaling ? 'spec.autoscaling.maxReplicas' : 'spec.replicas',
+        `(${max}) is below the ${need} replicas the plan needs for ${options.peakRps} rps at ${options.replicaRps} rps per replica`);
+    }
+  }
+  return w;
+}

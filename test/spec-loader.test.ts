@@ -165,3 +165,15 @@ test('reports every problem of a document, not the first', () => {
   const msg = specErrors(withSpec({ replicas: -1, resources: { gpu: { count: 0 } }, mode: 'offline' }))!;
   assert.equal(msg.split('\n').length, 3);
 });
+
+test('refuses user labels that would override the labels selectors depend on', () => {
+  assert.equal(specErrors(tritonDoc({}, { labels: { 'app.kubernetes.io/instance': 'other' } })),
+    'spec.yaml: metadata.labels["app.kubernetes.io/instance"]: label key "app.kubernetes.io/instance" is set by cdk8s-model-serving (selectors depend on it); choose another key');
+});
+
+test('refuses label keys and values Kubernetes would reject', () => {
+  assert.equal(specErrors(tritonDoc({ nodeSelector: { 'bad key': 'x', ok: 'v'.repeat(64) } })), [
+    'spec.yaml: spec.nodeSelector["bad key"]: label key name part "bad key" must be 1-63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit',
+    `spec.yaml: spec.nodeSelector["ok"]: label value "${'v'.repeat(64)}" must be at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit`,
+  ].join('\n'));
+});

@@ -8,9 +8,11 @@ import { parseQuantity } from './quantity';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 import { checkCron } from './cron';
 import { checkImage } from './image';
+import { checkLabelMap, checkAnnotationKeys } from './labels';
 import { checkObjectStoreUri } from './uri';
 import { checkScaling } from './rules-scaling';
 import { checkRollout } from './rules-rollout';
+import { checkModes } from './rules-modes';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
@@ -132,6 +134,10 @@ export function checkRules(doc: ModelServingDocument): SpecIssue[] {
   const spec = doc.spec;
   const runtime = getRuntime(spec.runtime);
   checkImage(list, 'spec.image', spec.image);
+  checkLabelMap(list, 'metadata.labels', doc.metadata.labels, true);
+  checkAnnotationKeys(list, 'metadata.annotations', doc.metadata.annotations);
+  checkLabelMap(list, 'spec.nodeSelector', spec.nodeSelector, false);
+  if (spec.edge) checkLabelMap(list, 'spec.edge.nodeSelector', spec.edge.nodeSelector, false);
   checkRequestLimit(list, spec);
   checkRepository(list, spec);
   checkModels(list, spec);
@@ -140,6 +146,7 @@ export function checkRules(doc: ModelServingDocument): SpecIssue[] {
   checkDisruption(list, spec);
   checkScaling(list, spec);
   checkRollout(list, spec);
+  checkModes(list, spec);
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) list.items.push(...runtime.validate(spec, image));
   return list.items;

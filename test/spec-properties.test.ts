@@ -13,6 +13,7 @@ import { parseSpecs } from '../lib/spec/load';
 import { SpecError } from '../lib/spec/errors';
 import { synthesizeSpecs } from '../lib/synth';
 import { validateObjects } from './support/k8s-validate';
+import type { ModelServingDocument } from '../lib/spec/schema/spec';
 
 const templates = readdirSync('templates').filter((f) => f.endsWith('.yaml')).sort()
   .map((f) => ({ file: f, docs: parseAllDocuments(readFileSync(join('templates', f), 'utf8')).map((d) => d.toJS()) }));
@@ -136,7 +137,7 @@ test('random valid Triton specs synthesize into strictly valid manifests', async
 });
 
 test('accepted corruptions synthesize into strictly valid manifests', async () => {
-  const accepted: Record<string, any>[] = [];
+  const accepted: ModelServingDocument[] = [];
   fc.assert(fc.property(
     fc.integer({ min: 0, max: seeds.length - 1 }), fc.nat(), junk,
     (si, pi, value) => {

@@ -10,5 +10,15 @@ export { ModelServing, propsFromDocument, documentFromProps } from './constructs
 export { ModelServingChart, ModelServingChartProps } from './constructs/chart';
 export { ModelRepository, ModelRepositoryProps } from './constructs/model-repository';
 export { ModelWorkload, ModelWorkloadProps } from './constructs/workload';
+export { ModelBatchJob, ModelBatchJobProps } from './constructs/batch';
+export { ModelEdgeWorkload, ModelEdgeWorkloadProps } from './constructs/edge';
 export { ModelServices, ModelServicesProps } from './constructs/services';
+export { ModelIngress, ModelIngressProps, RoutePlan, HttpRouteSpec, routePlan } from './constructs/ingress';
+export { ModelTrafficPolicy, ModelTrafficPolicyProps, disruptionBudget, networkPolicyEnabled } from './constructs/traffic-policy';
+export { ModelAutoscaling, ModelAutoscalingProps, PodsMetric, AdapterRule, podsMetrics, customMetricName, defaultKedaQuery } from './constructs/autoscaling';
+export { capacityPlan, gpuQuotaCheck, CapacityPlan, PlanInput, GpuQuotaCheck } from './plan';
+export { ModelObservability, ModelObservabilityProps, serviceMonitorSpec } from './constructs/observability';
+export { ALERTS, AlertName, RECORDS, DEFAULT_THRESHOLDS, DEFAULT_RUNBOOK, buildRuleGroups, runbookUrl, RuleGroup } from './observability/alerts';
+export { buildDashboard, dashboardPanels } from './observability/dashboard';
+export { promqlProblems, assertValidPromql, PromqlError } from './observability/promql';
 export { synthesizeSpecs, SynthesizedManifest } from './synth';

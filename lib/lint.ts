@@ -5,6 +5,7 @@
 import type { ModelServingDocument } from './spec/schema/spec';
 import type { SpecIssue } from './spec/errors';
 import { hpaCpuTarget } from './spec/rules-scaling';
+import { capacityPlan } from './plan';
 
 /** Optional capacity inputs for the plan-based checks. */
 export interface LintOptions {
@@ -12,18 +13,13 @@ export interface LintOptions {
   readonly peakRps?: number;
   /** Requests per second one replica sustains. */
   readonly replicaRps?: number;
-  /** Target utilization of a replica at peak. @default 0.7 */
+  /** Target utilization of a replica at peak. @default 0.7 (DEFAULT_TARGET_UTILIZATION) */
   readonly targetUtilization?: number;
 }
 
 /** Note on TorchServe's upstream status (pytorch/serve README, 2025-02-28). */
 export const TORCHSERVE_MAINTENANCE_NOTE =
   'TorchServe is in Limited Maintenance upstream since 2025-02-28 (no further security patches); plan a move to another runtime';
-
-/** Replicas needed at peak: ceil(peak / (per-replica rate x utilization)). */
-export function replicasForPeak(peakRps: number, replicaRps: number, utilization = 0.7): number {
-  return Math.ceil(peakRps / (replicaRps * utilization));
-}
 
 export function lintDocument(doc: ModelServingDocument, options: LintOptions = {}): SpecIssue[] {
   const w: SpecIssue[] = [];
@@ -63,7 +59,7 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
     add('spec.verticalAutoscaling.updateMode', 'the VPA evicts pods to resize them; on GPU servers each eviction reloads the model');
   }
   if (options.peakRps !== undefined && options.replicaRps !== undefined) {
-    const need = replicasForPeak(options.peakRps, options.replicaRps, options.targetUtilization ?? 0.7);
+    const need = capacityPlan({ peakRps: options.peakRps, replicaRps: options.replicaRps, targetUtilization: options.targetUtilization }).peakReplicas;
     const max = spec.autoscaling?.maxReplicas ?? spec.replicas ?? 1;
     if (max < need) {
       add(spec.autoscaling ? 'spec.autoscaling.maxReplicas' : 'spec.replicas',

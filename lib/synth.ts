@@ -2,7 +2,7 @@
  * Synthesis of validated spec documents into manifests: one cdk8s App per document, so the YAML is
  * exactly what `cdk8s synth` writes for the same spec. Used by the CLI, apps/ and the Pulumi component.
  */
-import { App } from 'cdk8s';
+import { App, Yaml } from 'cdk8s';
 import type { ModelServingDocument } from './spec/schema/spec';
 import { ModelServingChart } from './constructs/chart';
 
@@ -22,6 +22,9 @@ export function synthesizeSpecs(docs: readonly ModelServingDocument[]): Synthesi
   return docs.map((doc) => {
     const app = new App({ outdir: '.' });
     const chart = new ModelServingChart(app, doc.metadata.name, { specs: [doc] });
-    return { name: doc.metadata.name, fileName: `${doc.metadata.name}.k8s.yaml`, objects: chart.toJson(), yaml: app.synthYaml() };
+    // chart.toJson() resolves, validates and renders the objects once; app.synthYaml() would do all of it
+    // again for its only chart and then return Yaml.stringify of the same objects (docs/PERFORMANCE.md)
+    const objects = chart.toJson();
+    return { name: doc.metadata.name, fileName: `${doc.metadata.name}.k8s.yaml`, objects, yaml: Yaml.stringify(...objects) };
   });
 }

@@ -9,6 +9,7 @@ import { SpecError, formatIssues } from '../spec/errors';
 import { jsonSchema } from '../spec/json-schema';
 import { Io, UsageError, loadAll } from './common';
 import { lintCommand } from './lint';
+import { plan, PLAN_HELP } from './plan';
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
@@ -43,6 +44,7 @@ Exit code 1 when any spec is invalid.
 Prints the JSON Schema of a ModelServing document. Use it from an editor with the modeline
   # yaml-language-server: $schema=./model-serving.schema.json
 `,
+  plan: PLAN_HELP,
 };
 
 function synth(args: string[], io: Io): number {
@@ -87,7 +89,7 @@ function schema(args: string[], io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = { synth, validate, schema, lint: lintCommand };
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = { synth, validate, schema, lint: lintCommand, plan };
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export function main(argv: string[], io: Io = stdio): number {

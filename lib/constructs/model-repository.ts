@@ -11,7 +11,7 @@ import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from './context';
 import { restrictedContainerSecurity } from './security';
 
-/** Pinned image of the download step: rclone speaks S3, GCS and HTTP(S) directory listings. */
+/** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
 
 export interface ModelRepositoryProps {
@@ -27,13 +27,40 @@ export interface RepositoryMount {
   readonly env: k8s.EnvVar[];
 }
 
-/** The rclone remote for a URI, as an on-the-fly connection string (no rclone config file needed). */
+/**
+ * The rclone remote for a URI, as an on-the-fly connection string (rclone docs/content/docs.md "Connection
+ * strings"; no rclone config file needed). Credentials come from the environment (the credentials Secret):
+ * - s3: `env_auth=true` reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, a web identity
+ *   (EKS IRSA) or the instance role, and only when RCLONE_S3_ACCESS_KEY_ID / RCLONE_S3_SECRET_ACCESS_KEY are
+ *   blank; `provider=AWS` is the default that {@link RCLONE_S3_PROVIDER_SCRIPT} lets the Secret replace.
+ * - gs: `env_auth=true` uses Application Default Credentials (GKE Workload Identity) unless
+ *   RCLONE_GCS_SERVICE_ACCOUNT_CREDENTIALS (the JSON key) is set; `bucket_policy_only=true` is needed to write
+ *   into buckets with uniform bucket-level access and ignored by reads.
+ * - https: rclone's http backend reads the server's HTML directory listings; the URL must end in a directory.
+ * Parameters in a connection string outrank RCLONE_* environment variables; anything not in it (region,
+ * endpoint, path style, anonymous access) can be set by the Secret.
+ */
 export function rcloneRemote(uri: string): string {
   const { scheme, host, path } = splitUri(uri);
   if (scheme === 's3') return `:s3,provider=AWS,env_auth=true:${host}/${path}`;
   if (scheme === 'gs') return `:gcs,env_auth=true,bucket_policy_only=true:${host}/${path}`;
   return `:http,url='https://${host}/':${path}`;
 }
+
+/**
+ * sh lines that let a credentials Secret choose the S3 provider of the connection string in `$src`.
+ * `provider=AWS` in the string would win over the Secret's RCLONE_S3_PROVIDER, and setting the default as a
+ * container `env` would win over the Secret's `envFrom` too; but AWS quirks force virtual-host addressing,
+ * which MinIO or Ceph without wildcard DNS do not serve. So the string carries AWS and this replaces it.
+ */
+export const RCLONE_S3_PROVIDER_SCRIPT = [
+  'if [ -n "${RCLONE_S3_PROVIDER:-}" ]; then',
+  '  case "$src" in :s3,provider=AWS,*) src=":s3,provider=${RCLONE_S3_PROVIDER},${src#:s3,provider=AWS,}" ;; esac',
+  'fi',
+].join('\n');
+
+/** The download container's script: `$1` is the rclone source, the other arguments go to `rclone copy`. */
+const DOWNLOAD_SCRIPT = ['set -eu', 'src="$1"; shift', RCLONE_S3_PROVIDER_SCRIPT, 'exec rclone copy "$src" "$@"'].join('\n');
 
 /**
  * Creates the PersistentVolumeClaims the spec asks for and tells each track how to mount its models.
@@ -96,8 +123,8 @@ export class ModelRepository extends Construct {
       name: 'download-models',
       image: DOWNLOAD_IMAGE,
       imagePullPolicy: 'IfNotPresent',
-      command: ['rclone'],
-      args: ['copy', rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
+      command: ['sh', '-c', DOWNLOAD_SCRIPT, 'download-models'],
+      args: [rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
       env: [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }],
       ...(repo.credentialsSecret ? { envFrom: [{ secretRef: { name: repo.credentialsSecret } }] } : {}),
       resources: {

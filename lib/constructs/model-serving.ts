@@ -10,7 +10,13 @@ import { SpecError } from '../spec/errors';
 import { ServingContext, ModelServingProps } from './context';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
+import { ModelBatchJob } from './batch';
+import { ModelEdgeWorkload } from './edge';
 import { ModelServices } from './services';
+import { ModelIngress } from './ingress';
+import { ModelTrafficPolicy } from './traffic-policy';
+import { ModelAutoscaling } from './autoscaling';
+import { ModelObservability } from './observability';
 
 export type { ModelServingProps } from './context';
 
@@ -29,14 +35,15 @@ export function documentFromProps(props: ModelServingProps): ModelServingDocumen
 
 /**
  * Serves the models of one spec. Construct IDs (a contract: they fix Pulumi URNs):
- * `Repository`, `ServiceAccount`, `Workload` (or `Workload-<track>`), `Services`, and one per concern.
+ * `Repository`, `ServiceAccount`, `Workload` (the stable or only track; `Workload-<track>` for the others),
+ * `Autoscaling`, `Services`, `Observability`, `Ingress`, `TrafficPolicy`, and one per concern.
  */
 export class ModelServing extends Construct {
   readonly context: ServingContext;
-  /** The Service clients use. */
-  readonly serviceName: string;
-  /** In-cluster base URL of the HTTP port. */
-  readonly url: string;
+  /** The Service clients use (undefined in mode batch: a batch job has no Service). */
+  readonly serviceName?: string;
+  /** In-cluster base URL of the HTTP port (undefined in mode batch). */
+  readonly url?: string;
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
     super(scope, id);
@@ -51,13 +58,23 @@ export class ModelServing extends Construct {
       });
     }
     const autoscaled = ctx.spec.autoscaling !== undefined;
-    const single = ctx.tracks.length === 1;
-    for (const track of ctx.tracks) {
-      new ModelWorkload(this, single ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled });
+    // batch: Job/CronJob; edge: DaemonSet; online: a Deployment per track (construct ID `Workload` for each mode)
+    if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
+    if (ctx.mode === 'edge') new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
+    for (const track of ctx.mode === 'online' ? ctx.tracks : []) {
+      // the stable track keeps ID `Workload` when a canary is added: its Deployment (and Pulumi URN) stays the same
+      new ModelWorkload(this, track.role === 'stable' ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled });
     }
-    const services = new ModelServices(this, 'Services', { context: ctx });
-    this.serviceName = services.serviceName;
+    if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
+    const services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx });
+    this.serviceName = services?.serviceName;
+    if (ctx.mode !== 'batch') {
+      // ServiceMonitor, PrometheusRule, dashboard: they scrape the metrics Service, which batch jobs do not have
+      new ModelObservability(this, 'Observability', { context: ctx });
+      new ModelIngress(this, 'Ingress', { context: ctx });
+      new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
+    }
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
-    this.url = `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}`;
+    this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
   }
 }

@@ -35,6 +35,14 @@ export interface PodTemplateOptions {
   /** Extra containers (batch client) and volumes. */
   readonly extraContainers?: k8s.Container[];
   readonly extraVolumes?: k8s.Volume[];
+  /**
+   * Run the server as a native sidecar (an init container with restartPolicy Always, Kubernetes 1.29+) between
+   * the `before` and `after` init containers: the kubelet starts `after` once the server's startupProbe passed
+   * and stops the server when the regular containers have exited (a Job completes). No preStop sleep: no
+   * Service routes to it.
+   * @default - the server is a regular container
+   */
+  readonly serverSidecar?: { readonly before: k8s.Container[]; readonly after: k8s.Container[] };
 }
 
 const q = (v: string | number) => k8s.Quantity.fromString(quantityString(v));
@@ -153,7 +161,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
     livenessProbe: toProbe(rc.livenessProbe, { period: 10, failure: 3, timeout: 5 }),
-    lifecycle: { preStop: { exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } } },
+    ...(o.serverSidecar ? { restartPolicy: 'Always' } : { lifecycle: { preStop: { exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } } } }),
     securityContext: sec,
     volumeMounts: [
       ...o.repository.mounts,
@@ -165,6 +173,8 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
+  const init = [...o.repository.initContainers, ...steps,
+    ...(o.serverSidecar ? [...o.serverSidecar.before, server, ...o.serverSidecar.after] : [])];
   const nodeSelector = { ...(ctx.spec.nodeSelector ?? {}), ...(o.nodeSelector ?? {}) };
   const aff = affinity(ctx);
   const tol = tolerations(ctx, o.tolerations ?? []);
@@ -180,8 +190,8 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
       securityContext: podSecurity(ctx),
       terminationGracePeriodSeconds: ctx.spec.terminationGracePeriodSeconds ?? 60,
       ...(o.restartPolicy ? { restartPolicy: o.restartPolicy } : {}),
-      initContainers: [...o.repository.initContainers, ...steps].length ? [...o.repository.initContainers, ...steps] : undefined,
-      containers: [server, ...(o.extraContainers ?? [])],
+      initContainers: init.length ? init : undefined,
+      containers: o.serverSidecar ? [...(o.extraContainers ?? [])] : [server, ...(o.extraContainers ?? [])],
       volumes,
       ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
       ...(aff ? { affinity: aff } : {}),

@@ -2,8 +2,11 @@
 import type { RuntimeName } from '../spec/schema/spec';
 import type { ServingRuntime } from './types';
 import { triton } from './triton';
+import { tfserving } from './tfserving';
+import { torchserve } from './torchserve';
+import { vllm } from './vllm';
 
-export const RUNTIME_REGISTRY: readonly ServingRuntime[] = [triton];
+export const RUNTIME_REGISTRY: readonly ServingRuntime[] = [triton, tfserving, torchserve, vllm];
 
 export function getRuntime(name: RuntimeName): ServingRuntime {
   const r = RUNTIME_REGISTRY.find((x) => x.name === name);

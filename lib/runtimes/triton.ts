@@ -113,6 +113,15 @@ export const triton: ServingRuntime = {
   ],
   httpPortName: 'http',
   modelRoutePrefix: (model) => `/v2/models/${model}`,
+  // mode batch: each input file is one KServe v2 JSON inference request (server src/http_server.cc model_regex_)
+  batchRequest: (model) => ({
+    format: 'body-per-file',
+    path: `/v2/models/${model.name}/infer`,
+    contentType: 'application/json',
+    inputSuffixes: ['.json'],
+    resultSuffix: '',
+    readyPath: `/v2/models/${model.name}/ready`,
+  }),
   defaultImage: () => TRITON_IMAGE,
   validate,
   configFiles(ctx) {
@@ -166,6 +175,8 @@ export const triton: ServingRuntime = {
     errorRate: (sel, w = '5m') => sum('nv_inference_request_failure', sel, w),
     totalRate: (sel, w = '5m') => `(${sum('nv_inference_request_success', sel, w)} + ${sum('nv_inference_request_failure', sel, w)})`,
     latencySeconds: (sel) => ({ expr: `max by (model) (nv_inference_request_summary_us{${sel},quantile="0.95"}) / 1e6`, kind: 'p95' }),
+    // a summary over a 60 s window per pod (prometheus-cpp default max_age): the worst pod, not an average
+    latencyQuantileSeconds: (q, sel) => `max by (model) (nv_inference_request_summary_us{${sel},quantile="${q}"}) / 1e6`,
     queueTimeSeconds: (sel, w = '5m') => `${sum('nv_inference_queue_duration_us', sel, w)} / ${sum('nv_inference_request_success', sel, w)} / 1e6`,
     pendingRequests: (sel) => `sum by (model) (nv_inference_pending_request_count{${sel}})`,
     gpuUtilization: (sel) => `avg by (pod) (nv_gpu_utilization{${sel}})`,

@@ -95,6 +95,11 @@ export interface RuntimeMetrics {
   totalRate(sel: string, window?: string): string;
   /** 95th percentile request latency in seconds, or the mean where the runtime has no distribution. */
   latencySeconds(sel: string, window?: string): { expr: string; kind: 'p95' | 'mean' };
+  /**
+   * One latency quantile in seconds, per model (dashboards). Histograms give any quantile; Triton's summary
+   * gives the ones its `summary_quantiles` flag configures. Absent where the runtime has only a mean.
+   */
+  latencyQuantileSeconds?(quantile: 0.5 | 0.9 | 0.95 | 0.99, sel: string, window?: string): string;
   /** Mean time a request waits in the queue, in seconds. */
   queueTimeSeconds?(sel: string, window?: string): string;
   /** Requests waiting, summed over the selected pods. */
@@ -110,6 +115,39 @@ export interface RuntimeMetrics {
   /** Per-pod gauge of waiting requests for the adapter. */
   readonly pendingGauge?: string;
 }
+
+/**
+ * How the batch client (mode batch) sends one model's input files to the server in its own pod
+ * (docs/MODES.md). `body-per-file`: each input file is one request body, POSTed to `path`; the response
+ * body is the result. `openai-batch`: each input file is JSONL in the OpenAI batch format that
+ * `vllm run-batch` reads (`custom_id`, `method`, `url`, `body` per line); each body is POSTed to its `url`.
+ */
+export type BatchRequest = (
+  | {
+    readonly format: 'body-per-file';
+    /** The request path on the HTTP port, e.g. `/v2/models/<m>/infer`. */
+    readonly path: string;
+    /** Content-Type of every request body. */
+    readonly contentType: string;
+    /** File-name suffixes of input files (others are not downloaded); empty = every file. */
+    readonly inputSuffixes: readonly string[];
+    /** Appended to an input's relative path to name its result ('' = the same name). */
+    readonly resultSuffix: string;
+    /** A GET path that answers 200 once the model serves. */
+    readonly readyPath: string;
+  }
+  | {
+    readonly format: 'openai-batch';
+    /** The `url` values a line may name (the server's endpoints). */
+    readonly urls: readonly string[];
+    /** A GET path that answers 200 once the model serves. */
+    readonly readyPath: string;
+    /** Fields set on each request body that lacks them (e.g. the served model name). */
+    readonly bodyDefaults?: Readonly<Record<string, string | number | boolean>>;
+  }) & {
+  /** Requests each pod keeps in flight when spec.batch.concurrency is not set. @default - 4 */
+  readonly defaultConcurrency?: number;
+};
 
 export interface ServingRuntime {
   readonly name: RuntimeName;
@@ -138,4 +176,6 @@ export interface ServingRuntime {
   initSteps(ctx: RuntimeContext): RuntimeInitStep[];
   container(ctx: RuntimeContext): RuntimeContainer;
   readonly metrics: RuntimeMetrics;
+  /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
+  batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
 }

@@ -87,7 +87,8 @@ export function validateDocument(raw: unknown): SpecIssue[] {
   if (doc.kind !== KIND) issues.push({ path: 'kind', message: `must be ${KIND} (got ${JSON.stringify(doc.kind)})` });
   if (issues.length) return issues;
   const seen = new Set<string>();
-  for (const e of compiled.Errors(raw)) {
+  // Check() runs the compiled validator; Errors() walks the schema interpretively, so it runs only on failure
+  for (const e of compiled.Check(raw) ? [] : compiled.Errors(raw)) {
     const path = pointerToPath(e.path);
     const message = describeSchemaError(e);
     if (seen.has(`${path}\0${message}`)) continue;

@@ -2,6 +2,17 @@
 import type { ModelServingSpec } from './schema/spec';
 import type { IssueList } from './errors';
 import { parseQuantity } from './quantity';
+import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
+import type { RuntimeMetrics } from '../runtimes/types';
+import { promqlProblems } from '../observability/promql';
+
+/** The HPA compares custom metrics in thousandths: a smaller target would be 0. */
+export const MIN_METRIC_TARGET = 0.001;
+
+/** Runtimes (from the registry) that expose a scaling signal. */
+function runtimesWith(signal: keyof RuntimeMetrics): string {
+  return RUNTIME_REGISTRY.filter((r) => r.metrics[signal] !== undefined).map((r) => r.name).join(', ') || 'none';
+}
 
 /** The CPU utilization target the HPA uses: the spec's, or 80 (Kubernetes' own default) when no target is set. */
 export function hpaCpuTarget(spec: ModelServingSpec): number | undefined {
@@ -33,11 +44,27 @@ export function checkScaling(list: IssueList, spec: ModelServingSpec): void {
         if (a[f] !== undefined) list.add(`spec.autoscaling.${f}`, 'applies to engine hpa only (engine keda scales on spec.autoscaling.keda.query)');
       }
     }
-    if (a.targetQueueTimeMilliseconds !== undefined && spec.runtime !== 'triton') {
-      list.add('spec.autoscaling.targetQueueTimeMilliseconds', `needs a per-request queue-time metric, which only runtime triton exposes (runtime is ${spec.runtime})`);
+    const metrics = getRuntime(spec.runtime).metrics;
+    if (a.targetQueueTimeMilliseconds !== undefined && !metrics.queueTimeCounters) {
+      list.add('spec.autoscaling.targetQueueTimeMilliseconds', `needs a per-request queue-time metric, which runtime ${spec.runtime} does not expose (runtimes that do: ${runtimesWith('queueTimeCounters')})`);
     }
-    if (a.targetPendingRequestsPerPod !== undefined && !['triton', 'vllm'].includes(spec.runtime)) {
-      list.add('spec.autoscaling.targetPendingRequestsPerPod', `needs a waiting-requests gauge, which runtimes triton and vllm expose (runtime is ${spec.runtime})`);
+    if (a.targetPendingRequestsPerPod !== undefined && !metrics.pendingGauge) {
+      list.add('spec.autoscaling.targetPendingRequestsPerPod', `needs a waiting-requests gauge, which runtime ${spec.runtime} does not expose (runtimes that do: ${runtimesWith('pendingGauge')})`);
+    }
+    for (const f of ['targetInferencesPerSecondPerPod', 'targetQueueTimeMilliseconds', 'targetPendingRequestsPerPod'] as const) {
+      const t = a[f];
+      if (t !== undefined && t < MIN_METRIC_TARGET) {
+        list.add(`spec.autoscaling.${f}`, `(${t}) must be at least ${MIN_METRIC_TARGET}: the HPA compares custom metrics in thousandths`);
+      }
+    }
+    const query = (a.keda?.query ?? '').trim();
+    if (query !== '') {
+      for (const m of promqlProblems(query)) list.add('spec.autoscaling.keda.query', `is not valid PromQL: ${m}`);
+    }
+    if (engine === 'keda' && min === 0 && query === '') {
+      list.add('spec.autoscaling.minReplicas', '0 needs spec.autoscaling.keda.query: the default query reads the server\'s own request counter, ' +
+        'which has no samples while no pod runs, so KEDA would never scale up from zero (query a signal that exists without pods, ' +
+        'e.g. the ingress controller\'s request rate)');
     }
   }
   const v = spec.verticalAutoscaling;

@@ -11,12 +11,13 @@ import { checkImage } from './image';
 import { checkLabelMap, checkAnnotationKeys } from './labels';
 import { checkObjectStoreUri } from './uri';
 import { checkScaling } from './rules-scaling';
-import { checkRollout } from './rules-rollout';
+import { checkRollout, checkTraffic, trackEntries, trackImageIssues } from './rules-rollout';
 import { checkModes } from './rules-modes';
+import { checkMonitoring } from './rules-monitoring';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
-  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'engine',
+  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine',
 ] as const;
 
 function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
@@ -31,8 +32,7 @@ function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
   }
 }
 
-function checkRepository(list: IssueList, spec: ModelServingSpec, base = 'spec.repository'): void {
-  const repo = spec.repository;
+function checkRepository(list: IssueList, spec: ModelServingSpec, base = 'spec.repository', repo: ModelServingSpec['repository'] = spec.repository): void {
   const sources = (['pvc', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
   if (sources.length !== 1) {
     list.add(base, `exactly one model source must be set: pvc, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
@@ -78,6 +78,9 @@ function checkModels(list: IssueList, spec: ModelServingSpec): void {
   if (runtime.maxModels !== undefined && spec.models.length > runtime.maxModels) {
     list.add('spec.models', `runtime ${spec.runtime} serves exactly ${runtime.maxModels} model per server (found ${spec.models.length})`);
   }
+  if (spec.torchserve !== undefined && spec.runtime !== 'torchserve') {
+    list.add('spec.torchserve', `applies to runtime torchserve only (runtime is ${spec.runtime})`);
+  }
 }
 
 function checkEnv(list: IssueList, spec: ModelServingSpec): void {
@@ -96,7 +99,7 @@ function checkModeBlocks(list: IssueList, spec: ModelServingSpec): void {
   const onlineOnly = ['autoscaling', 'verticalAutoscaling', 'ingress', 'gateway', 'rollout', 'disruption', 'rollingUpdate', 'replicas', 'topologySpread'] as const;
   if (mode !== 'online') {
     for (const f of onlineOnly) {
-      if (mode === 'edge' && f === 'ingress') continue;
+      if (mode === 'edge' && (f === 'ingress' || f === 'gateway')) continue;
       if (spec[f] !== undefined) list.add(`spec.${f}`, `applies to mode online only (mode is ${mode})`);
     }
   }
@@ -146,9 +149,15 @@ export function checkRules(doc: ModelServingDocument): SpecIssue[] {
   checkDisruption(list, spec);
   checkScaling(list, spec);
   checkRollout(list, spec);
+  checkTraffic(list, spec);
+  for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
   checkModes(list, spec);
+  checkMonitoring(list, spec);
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
-  if (list.ok) list.items.push(...runtime.validate(spec, image));
+  if (list.ok) {
+    const issues = runtime.validate(spec, image);
+    list.items.push(...issues, ...trackImageIssues(spec, image, issues));
+  }
   return list.items;
 }
 

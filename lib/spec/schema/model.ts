@@ -74,6 +74,7 @@ export const ModelSchema = Obj({
   batchSize: Opt(PositiveInt('torchserve: server-side batch size (batchSize). @default - 1')),
   maxBatchDelayMs: Opt(PositiveInt('torchserve: longest wait to fill a batch (maxBatchDelay). @default - 100')),
   workers: Opt(PositiveInt('torchserve: workers for this model (minWorkers = maxWorkers). @default - one per GPU, else 1')),
+  marVersion: Opt(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$', description: 'torchserve: the model version inside the .mar (torch-model-archiver --version); the per-model settings in config.properties are keyed by it. @default - 1.0' })),
   engine: Opt(
     Obj({
       maxModelLen: Opt(PositiveInt('vllm --max-model-len. @default - derived by vLLM from the model config')),

@@ -11,6 +11,9 @@ import { TrafficSchemas } from './traffic';
 import { ScalingSchemas } from './scaling';
 
 export const API_VERSION = 'model-serving/v1alpha1';
+/** Largest int32 (the Kubernetes API's integer fields); an Indexed Job allows at most 100000 parallel pods (batch validation). */
+const INT32_MAX = 2147483647;
+const MAX_INDEXED_JOB_PARALLELISM = 100000;
 export const KIND = 'ModelServing';
 export const RUNTIMES = ['triton', 'tfserving', 'torchserve', 'vllm'] as const;
 
@@ -96,6 +99,9 @@ export const SpecSchema = Obj({
   startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800)')),
   sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit). @default - 1Gi (vllm: 2Gi per tensor-parallel GPU, at least 2Gi)')),
   serviceAccountName: Opt(DnsLabel('Use this existing ServiceAccount. @default - a ServiceAccount <name> is created', 253)),
+  torchserve: Opt(Obj({
+    tokenAuthorization: Opt(Type.Boolean({ description: 'TorchServe token authorization (on by default upstream since 0.11.1). Only false is supported: the kubelet probes and clients cannot hold the per-pod, expiring keys TorchServe generates (docs/RUNTIMES.md). @default - false: disable_token_authorization=true is written to config.properties' })),
+  }, { description: 'runtime torchserve only.' })),
   ...TrafficSchemas,
   ...ScalingSchemas,
   monitoring: Opt(Obj({
@@ -106,30 +112,34 @@ export const SpecSchema = Obj({
     alerts: Opt(Obj({
       p95LatencySeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when p95 (or mean, where the runtime has no histogram) latency exceeds this. @default - 1' })),
       maxErrorRatePercent: Opt(Percent('Alert when failed requests exceed this share. @default - 1')),
-      maxQueueTimeSeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when mean queue time per request exceeds this. @default - 0.5' })),
+      maxQueueTimeSeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when mean queue time per request exceeds this (runtimes with a queue-time metric only; set on another runtime it is an error). @default - 0.5' })),
       minGpuUtilizationPercent: Opt(Percent('Alert when GPU utilization stays below this (wasted GPUs). @default - 30; 0 turns it off')),
       maxGpuMemoryPercent: Opt(Percent('Alert when GPU memory use exceeds this. @default - 90')),
-      runbookBaseUrl: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Each alert gets runbook_url <base>/<AlertName>. @default - the runbook section of this package README on npm' })),
+      runbookBaseUrl: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Each alert gets runbook_url <base>/<AlertName>. @default - cdk8s-model-serving/docs/OBSERVABILITY.md#<alertname in lower case>: the runbook section of this package\'s docs (a relative reference, not a web address; set your own runbook site)' })),
     })),
   }, { description: 'Prometheus Operator scraping, alerts and dashboard.' })),
   rollout: Opt(Rollout),
   batch: Opt(Obj({
     schedule: Opt(Type.String({ description: 'Five-field cron schedule: present makes a CronJob, absent a Job.' })),
-    parallelism: Opt(PositiveInt('@default - 1')),
-    completions: Opt(PositiveInt('@default - equal to parallelism')),
-    backoffLimit: Opt(NonNegativeInt('@default - 2')),
+    timeZone: Opt(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$', maxLength: 64, description: 'IANA time zone of the schedule (CronJob timeZone), e.g. Europe/Berlin. @default - the time zone of the kube-controller-manager' })),
+    parallelism: Opt(Type.Integer({ minimum: 1, maximum: MAX_INDEXED_JOB_PARALLELISM, description: 'Pods that run at once (an Indexed Job allows at most 100000). @default - 1' })),
+    completions: Opt(Type.Integer({ minimum: 1, maximum: MAX_INDEXED_JOB_PARALLELISM, description: 'Shards of the input (an Indexed Job: pod i processes every completions-th input file from the i-th). @default - equal to parallelism' })),
+    backoffLimit: Opt(Type.Integer({ minimum: 0, maximum: INT32_MAX, description: 'Pod failures (restartPolicy Never) or container restarts (OnFailure) tolerated before the Job fails. @default - 2' })),
     input: Type.String({ description: 'Object-store URI the job reads (s3://, gs://, https://).' }),
-    output: Type.String({ description: 'Object-store URI the job writes (s3://, gs://).' }),
+    output: Type.String({ description: 'Object-store URI the job writes (s3://, gs://); a CronJob writes each run under <output>/<job name>/.' }),
     credentialsSecret: Opt(DnsLabel('Secret with credentials for input/output. @default - repository.credentialsSecret', 253)),
-    ttlSecondsAfterFinished: Opt(NonNegativeInt('@default - 86400')),
-    activeDeadlineSeconds: Opt(PositiveInt('@default - none')),
-    restartPolicy: Opt(Type.Union([Type.Literal('Never'), Type.Literal('OnFailure')], { description: '@default - Never' })),
-    concurrencyPolicy: Opt(Type.Union([Type.Literal('Forbid'), Type.Literal('Replace'), Type.Literal('Allow')], { description: 'CronJob only. @default - Forbid' })),
+    model: Opt(Type.String({ pattern: MODEL_NAME_PATTERN, description: 'The model in spec.models that receives the requests. @default - the only model (required when spec.models has several)' })),
+    concurrency: Opt(Type.Integer({ minimum: 1, maximum: 4096, description: 'Requests each pod keeps in flight, one client thread each (fills the server\'s dynamic batches). @default - 4; vllm: 2 x engine.maxNumSeqs (512 when unset), the number vllm run-batch keeps in flight' })),
+    requestTimeoutSeconds: Opt(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'Longest time one request may take before it is retried. @default - 600' })),
+    ttlSecondsAfterFinished: Opt(Type.Integer({ minimum: 0, maximum: INT32_MAX, description: 'Seconds a finished Job (and its pods and logs) is kept. @default - 86400' })),
+    activeDeadlineSeconds: Opt(Type.Integer({ minimum: 1, maximum: INT32_MAX, description: 'Seconds the whole Job may run before it is failed. @default - no deadline' })),
+    restartPolicy: Opt(Type.Union([Type.Literal('Never'), Type.Literal('OnFailure')], { description: 'Never: a failed pod is replaced (and evictions do not count against backoffLimit); OnFailure: containers restart in place. @default - Never' })),
+    concurrencyPolicy: Opt(Type.Union([Type.Literal('Forbid'), Type.Literal('Replace'), Type.Literal('Allow')], { description: 'CronJob only. @default - Forbid (a run is skipped while the previous one is still running)' })),
   }, { description: 'mode: batch.' })),
   edge: Opt(Obj({
     nodeSelector: StringMap('Labels of the edge nodes that run one replica each.'),
     tolerations: Opt(Type.Array(Toleration, { description: 'Tolerations for edge node taints.' })),
-    hostPathCache: Opt(Type.String({ pattern: '^/[A-Za-z0-9_./-]*$', description: 'Host directory used as the local model cache (uri sources). @default - an emptyDir' })),
+    hostPathCache: Opt(Type.String({ pattern: '^/[A-Za-z0-9_./-]*$', description: 'Host directory used as the local model cache (repository.uri only): a restart downloads only changed files. Prepare it on each node, writable by the runtime\'s user (docs/MODES.md). @default - an emptyDir (every start downloads everything)' })),
   }, { description: 'mode: edge.' })),
   security: Opt(Obj({
     unsafe: Opt(Obj({

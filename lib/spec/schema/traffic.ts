@@ -5,39 +5,60 @@ import { Obj, Opt, DnsLabel, PositiveInt, NonNegativeInt, StringMap } from './co
 const IntOrPercent = (description: string) =>
   Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+%$' })], { description });
 
+/** A DNS host name, optionally with one leading wildcard label (Ingress host, Gateway API Hostname). */
+export const HOSTNAME_PATTERN = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+/** A URL path prefix: characters ingress-nginx accepts in a Prefix path (strict-validate-path-type). */
+export const ROUTE_PATH_PATTERN = '^/[A-Za-z0-9_./-]*$';
+/** A DNS-1123 subdomain (IngressClass names, Gateway listener names). */
+const SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+
+const PATH_DEFAULT = 'one prefix path per model at the runtime\'s per-model URL (Triton /v2/models/<model>), so several specs can share a host; / for runtimes whose URLs do not name the model';
+
 export const TrafficSchemas = {
   ingress: Opt(Obj({
-    host: Type.String({ pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', description: 'Host name the Ingress answers.' }),
-    path: Opt(Type.String({ pattern: '^/[A-Za-z0-9_./-]*$', description: 'Path prefix. @default - /' })),
-    className: Opt(Type.String({ description: 'ingressClassName. @default - nginx' })),
-    maxBodySize: Opt(Type.String({ pattern: '^[0-9]+[kKmMgG]?$', description: 'nginx proxy-body-size, e.g. 50m. @default - not set (nginx default 1m)' })),
-    timeoutSeconds: Opt(PositiveInt('nginx proxy-read-timeout and proxy-send-timeout. @default - not set (nginx default 60)')),
-    rateLimitRps: Opt(PositiveInt('nginx limit-rps per client IP. @default - no limit')),
-    tls: Opt(Obj({ secretName: DnsLabel('TLS Secret for the host.', 253) })),
-    annotations: Opt(StringMap('Extra Ingress annotations.')),
-  }, { description: 'Expose the HTTP port through an Ingress.' })),
+    host: Type.String({ pattern: HOSTNAME_PATTERN, maxLength: 253, description: 'Host name the Ingress answers.' }),
+    path: Opt(Type.String({
+      pattern: ROUTE_PATH_PATTERN,
+      description: `Path prefix of this spec on the host: requests under it reach the server with the prefix stripped (ingress-nginx rewrite-target); / sends every path on the host to this spec. @default - ${PATH_DEFAULT}`,
+    })),
+    className: Opt(Type.String({ pattern: SUBDOMAIN_PATTERN, maxLength: 253, description: 'ingressClassName. maxBodySize, timeoutSeconds, rateLimitRps, a path prefix and canary weights are ingress-nginx annotations and need class nginx. @default - nginx' })),
+    maxBodySize: Opt(Type.String({ pattern: '^[0-9]+[kKmMgG]?$', description: 'ingress-nginx proxy-body-size, e.g. 50m (larger requests get 413). @default - not set (ingress-nginx default 1m)' })),
+    timeoutSeconds: Opt(PositiveInt('ingress-nginx proxy-read-timeout and proxy-send-timeout, in seconds. @default - not set (ingress-nginx default 60)')),
+    rateLimitRps: Opt(PositiveInt('ingress-nginx limit-rps: requests per second per client IP and controller replica (burst 5x; excess gets 503). @default - no limit')),
+    tls: Opt(Obj({ secretName: DnsLabel('TLS Secret (kubernetes.io/tls) for the host.', 253) }, { description: 'Terminate TLS for the host at the Ingress. @default - no TLS section' })),
+    annotations: Opt(StringMap('Extra Ingress annotations, copied verbatim (also onto the canary Ingress). They must not set what the fields above generate. @default - none')),
+  }, { description: 'Expose the HTTP port through an Ingress (and the canary through a second, nginx canary Ingress).' })),
   gateway: Opt(Obj({
     parentRef: Obj({
       name: DnsLabel('Gateway name.', 253),
-      namespace: Opt(DnsLabel('Gateway namespace. @default - the spec namespace')),
-      sectionName: Opt(Type.String({ description: 'Listener name. @default - all listeners' })),
-    }),
-    hostnames: Opt(Type.Array(Type.String(), { description: '@default - ingress.host when set, else the Gateway listener hostnames' })),
-    path: Opt(Type.String({ pattern: '^/[A-Za-z0-9_./-]*$', description: 'Path prefix. @default - ingress.path, else /' })),
-    timeoutSeconds: Opt(PositiveInt('HTTPRoute request timeout. @default - not set')),
-  }, { description: 'Expose the HTTP port through a Gateway API HTTPRoute.' })),
+      namespace: Opt(DnsLabel('Gateway namespace (its listener must allow routes from this namespace). @default - the spec namespace')),
+      sectionName: Opt(Type.String({ pattern: SUBDOMAIN_PATTERN, maxLength: 253, description: 'Listener name. @default - every listener of the Gateway' })),
+    }, { description: 'The Gateway the HTTPRoute attaches to.' }),
+    hostnames: Opt(Type.Array(Type.String({ pattern: HOSTNAME_PATTERN, maxLength: 253 }), {
+      minItems: 1, maxItems: 16, uniqueItems: true,
+      description: 'HTTPRoute hostnames. @default - [ingress.host] when spec.ingress is set, else the Gateway listener hostnames',
+    })),
+    path: Opt(Type.String({
+      pattern: ROUTE_PATH_PATTERN,
+      description: `Path prefix of this spec: matched with PathPrefix and stripped with a URLRewrite ReplacePrefixMatch filter; / sends every path to this spec. @default - ingress.path when set, else ${PATH_DEFAULT}`,
+    })),
+    timeoutSeconds: Opt(Type.Integer({ minimum: 1, maximum: 86400, description: 'HTTPRoute rules[].timeouts.request, in seconds. @default - not set (the implementation\'s default)' })),
+  }, { description: 'Expose the HTTP port through a Gateway API (gateway.networking.k8s.io/v1) HTTPRoute; canary weights become backendRef weights.' })),
   networkPolicy: Opt(Obj({
-    enabled: Opt(Type.Boolean({ description: '@default - true' })),
-    allowFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), { description: 'Namespaces allowed to reach the serving ports. @default - [ingress-nginx, monitoring]' })),
-    metricsFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), { description: 'Namespaces allowed to scrape the metrics port. @default - [monitoring]' })),
-  }, { description: 'NetworkPolicy: only these namespaces and pods of the same app reach the pods.' })),
+    enabled: Opt(Type.Boolean({ description: 'Emit the NetworkPolicy. @default - true (modes online and edge)' })),
+    allowFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), {
+      uniqueItems: true,
+      description: 'Namespaces (by their kubernetes.io/metadata.name label) allowed to reach the serving ports; required with a non-nginx ingress class or spec.gateway, whose proxies run in namespaces only you know. @default - [ingress-nginx, monitoring]',
+    })),
+    metricsFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), { uniqueItems: true, description: 'Namespaces allowed to scrape the metrics port. @default - [monitoring]' })),
+  }, { description: 'NetworkPolicy on ingress: only these namespaces and pods of the same app reach the pods; egress stays open (downloads, DNS). @default - enabled' })),
   disruption: Opt(Obj({
-    minAvailable: Opt(IntOrPercent('PodDisruptionBudget minAvailable. @default - 1 when more than one replica')),
-    maxUnavailable: Opt(IntOrPercent('PodDisruptionBudget maxUnavailable (instead of minAvailable).')),
-  }, { description: 'PodDisruptionBudget.' })),
+    minAvailable: Opt(IntOrPercent('PodDisruptionBudget minAvailable; a number must be below the replica count (spec.autoscaling.minReplicas under autoscaling). @default - 1 when more than one replica')),
+    maxUnavailable: Opt(IntOrPercent('PodDisruptionBudget maxUnavailable (instead of minAvailable); must not be 0. @default - not set')),
+  }, { description: 'PodDisruptionBudget, one per track. @default - minAvailable 1 when the track runs more than one replica, else none' })),
   rollingUpdate: Opt(Obj({
     maxSurge: Opt(IntOrPercent('@default - 0: a rollout needs no extra GPU')),
-    maxUnavailable: Opt(IntOrPercent('@default - 1')),
+    maxUnavailable: Opt(IntOrPercent('@default - 1 (with one replica a rollout has downtime: docs/TRAFFIC.md)')),
   }, { description: 'Deployment rolling update.' })),
   topologySpread: Opt(Obj({
     zones: Opt(Type.Boolean({ description: 'Also spread across zones (topology.kubernetes.io/zone). @default - false' })),

@@ -1,0 +1,119 @@
+/**
+ * One benchmark measurement in a fresh process (so maxRSS is this measurement's peak), started by
+ * bench/run.ts as `node -r tsx/cjs bench/child.ts PHASE DIR`. Prints one JSON line (a ChildResult).
+ *
+ * Phases (DIR/specs holds the generated spec files; synth writes DIR/out, the floors read it):
+ * - synth:       the CLI path of `model-serving synth DIR/specs/*.yaml -o DIR/out`: loadAll (parse + validate),
+ *                synthesizeSpecs, then the same tmp-file + rename writes as lib/cli/main.ts.
+ * - floor-yaml:  floor (a): parse the synthesized YAML and serialize it again with the `yaml` package,
+ *                using the options cdk8s uses (YAML 1.1, lineWidth 0, keepUndefined).
+ * - floor-cdk8s: floor (b): the same objects as plain cdk8s ApiObjects, one App + Chart per spec, then app.synthYaml().
+ * Modules are loaded before the clock starts: every phase reports work, not module loading.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { App, ApiObject, Chart } from 'cdk8s';
+import { loadAll } from '../lib/cli/common';
+import { synthesizeSpecs } from '../lib/synth';
+
+export type Phase = 'synth' | 'floor-yaml' | 'floor-cdk8s';
+
+export interface ChildResult {
+  readonly phase: Phase;
+  readonly specs: number;
+  readonly objects: number;
+  /** Wall time of the measured work, milliseconds. */
+  readonly ms: number;
+  /** Sub-steps of the synth phase (load, synthesize, write), milliseconds. */
+  readonly steps?: Record<string, number>;
+  /** Peak resident set size of this process (process.resourceUsage().maxRSS), KiB. */
+  readonly maxRssKiB: number;
+  /** RSS just before the measured work started (modules loaded, input read), KiB. */
+  readonly startRssKiB: number;
+  /** Bytes of YAML produced. */
+  readonly yamlBytes: number;
+}
+
+const YAML_OPTIONS = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+
+const now = () => performance.now();
+const kib = (bytes: number) => Math.round(bytes / 1024);
+
+function listYaml(dir: string, suffix: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
+}
+
+function runSynth(dir: string): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+  const files = listYaml(join(dir, 'specs'), '.yaml');
+  const out = join(dir, 'out');
+  const t0 = now();
+  const { specs, issues } = loadAll(files);
+  if (issues.length) throw new Error(`generated specs are invalid: ${JSON.stringify(issues.slice(0, 5))}`);
+  const t1 = now();
+  const manifests = synthesizeSpecs(specs.map((s) => s.document));
+  const t2 = now();
+  mkdirSync(out, { recursive: true });
+  let yamlBytes = 0;
+  for (const m of manifests) {
+    const target = join(out, m.fileName);
+    writeFileSync(`${target}.tmp`, m.yaml);
+    renameSync(`${target}.tmp`, target);
+    yamlBytes += Buffer.byteLength(m.yaml);
+  }
+  const t3 = now();
+  return {
+    phase: 'synth', specs: specs.length, objects: manifests.reduce((n, m) => n + m.objects.length, 0), ms: t3 - t0,
+    steps: { load: t1 - t0, synthesize: t2 - t1, write: t3 - t2 }, yamlBytes,
+  };
+}
+
+function readOutputs(dir: string): { name: string; text: string }[] {
+  return listYaml(join(dir, 'out'), '.k8s.yaml').map((f) => ({ name: f.replace(/^.*\//, '').replace(/\.k8s\.yaml$/, ''), text: readFileSync(f, 'utf8') }));
+}
+
+function runFloorYaml(outputs: { text: string }[]): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+  const t0 = now();
+  let objects = 0;
+  let yamlBytes = 0;
+  for (const { text } of outputs) {
+    const docs = parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS());
+    objects += docs.length;
+    yamlBytes += Buffer.byteLength(docs.map((d) => stringify(d, YAML_OPTIONS)).join('---\n'));
+  }
+  return { phase: 'floor-yaml', specs: outputs.length, objects, ms: now() - t0, yamlBytes };
+}
+
+function runFloorCdk8s(inputs: { name: string; objects: Record<string, any>[] }[]): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+  const t0 = now();
+  let objects = 0;
+  let yamlBytes = 0;
+  for (const { name, objects: objs } of inputs) {
+    const app = new App({ outdir: '.' });
+    const chart = new Chart(app, name, { disableResourceNameHashes: true });
+    objs.forEach((o, i) => new ApiObject(chart, `o${i}`, o as any));
+    objects += objs.length;
+    yamlBytes += Buffer.byteLength(app.synthYaml());
+  }
+  return { phase: 'floor-cdk8s', specs: inputs.length, objects, ms: now() - t0, yamlBytes };
+}
+
+function main(): void {
+  const [phase, dir] = process.argv.slice(2) as [Phase, string];
+  let run: () => Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'>;
+  if (phase === 'synth') run = () => runSynth(dir);
+  else if (phase === 'floor-yaml') {
+    const outputs = readOutputs(dir);
+    run = () => runFloorYaml(outputs);
+  } else if (phase === 'floor-cdk8s') {
+    // input preparation (not measured): the synthesized objects, as plain JSON values
+    const inputs = readOutputs(dir).map(({ name, text }) => ({ name, objects: parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()) }));
+    run = () => runFloorCdk8s(inputs);
+  } else throw new Error(`unknown phase "${phase}" (synth | floor-yaml | floor-cdk8s)`);
+  const startRssKiB = kib(process.memoryUsage.rss());
+  const r = run();
+  const result: ChildResult = { ...r, startRssKiB, maxRssKiB: process.resourceUsage().maxRSS };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,127 @@
+/**
+ * TorchServe. Facts from pytorch/serve at tag v0.12.0 (docker/Dockerfile, docker/build_image.sh,
+ * docker/dockerd-entrypoint.sh, ts/arg_parser.py, ts/model_server.py, ts/configs/metrics.yaml,
+ * frontend/server/src/main/java/org/pytorch/serve/{util/ConfigManager,util/TokenAuthorization,ServerInitializer,
+ * util/NettyUtils}.java, frontend/server/src/main/resources/log4j2.xml); see docs/RUNTIMES.md.
+ */
+import type { ModelServingSpec } from '../spec/schema/spec';
+import type { SpecIssue } from '../spec/errors';
+import { PATHS, ServingRuntime } from './types';
+import { TS_PORTS, torchserveProperties } from './torchserve-config';
+
+export const TORCHSERVE_IMAGE = 'pytorch/torchserve:0.12.0-cpu';
+export const TORCHSERVE_GPU_IMAGE = 'pytorch/torchserve:0.12.0-gpu';
+
+/**
+ * For `model-serving lint`: upstream stopped maintaining TorchServe (README notice added 2025-02-28,
+ * pytorch/serve #3395); 0.12.0 (2024-09) is the last release.
+ */
+export const TORCHSERVE_MAINTENANCE_NOTICE =
+  'TorchServe is in limited maintenance since 2025-02-28: no further releases, bug fixes or security patches ' +
+  '(pytorch/serve README); 0.12.0 is the last release. Vulnerabilities in the image will not be fixed upstream.';
+
+/**
+ * The image's user `model-server`: `useradd -m model-server` on ubuntu:20.04 (CPU) and
+ * nvidia/cuda:12.1.1-base-ubuntu20.04 (GPU), neither of which has another regular user, so uid/gid 1000.
+ */
+export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
+/** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */
+export const TORCHSERVE_HOME = '/home/model-server';
+
+function validate(spec: ModelServingSpec): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  if (spec.torchserve?.tokenAuthorization === true) {
+    issues.push({
+      path: 'spec.torchserve.tokenAuthorization',
+      message: 'cannot be true: with token authorization TorchServe answers /ping only with the inference key, which it generates at random in each pod (key_file.json) and expires after 60 minutes, so neither the kubelet probes nor clients behind the Service can hold it; keep it false and restrict access with spec.networkPolicy',
+    });
+  }
+  spec.models.forEach((m, i) => {
+    if (m.path !== undefined && !m.path.endsWith('.mar')) {
+      issues.push({ path: `spec.models[${i}].path`, message: `must name the model archive, ending in .mar (got "${m.path}")` });
+    }
+  });
+  return issues;
+}
+
+const sum = (metric: string, sel: string, w: string) => `sum by (model_name) (rate(${metric}{${sel}}[${w}]))`;
+
+export const torchserve: ServingRuntime = {
+  name: 'torchserve',
+  displayName: 'TorchServe',
+  formats: ['mar'],
+  modelFields: ['path', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion'],
+  imageNames: ['torchserve'],
+  user: TORCHSERVE_USER,
+  defaultStartupTimeoutSeconds: 600,
+  ports: [
+    { name: 'http', port: TS_PORTS.inference, appProtocol: 'http' },
+    { name: 'management', port: TS_PORTS.management, appProtocol: 'http' },
+    { name: 'metrics', port: TS_PORTS.metrics, appProtocol: 'http' },
+    { name: 'grpc', port: TS_PORTS.grpcInference, appProtocol: 'grpc' },
+    { name: 'grpc-management', port: TS_PORTS.grpcManagement, appProtocol: 'grpc' },
+  ],
+  httpPortName: 'http',
+  modelRoutePrefix: (model) => `/predictions/${model}`,
+  // mode batch: each input file (an image, a text, a JSON document) is the raw body the handler receives as
+  // `body`; frontend InferenceRequestHandler.java (predictions/<m>, any non-form content type)
+  batchRequest: (model) => ({
+    format: 'body-per-file',
+    path: `/predictions/${model.name}`,
+    contentType: 'application/octet-stream',
+    inputSuffixes: [],
+    resultSuffix: '.out',
+    readyPath: '/ping',
+  }),
+  defaultImage: (gpu) => (gpu ? TORCHSERVE_GPU_IMAGE : TORCHSERVE_IMAGE),
+  validate,
+  configFiles: (ctx) => ({ 'config.properties': torchserveProperties(ctx.models, ctx.gpuCount) }),
+  initSteps: () => [],
+  container: () => ({
+    // the image's entrypoint backgrounds the server (torchserve --start) and tails /dev/null
+    command: ['torchserve'],
+    args: ['--start', '--foreground', `--ts-config=${PATHS.config}/config.properties`, '--ncs'],
+    env: [
+      // the image sets TEMP=/home/model-server/tmp, hidden by the emptyDir on the home directory; the CLI exits
+      // when TEMP is not a directory, and passes it to the JVM as java.io.tmpdir
+      { name: 'TEMP', value: '/tmp' },
+      { name: 'LOG_LOCATION', value: `${TORCHSERVE_HOME}/logs` },
+      { name: 'METRICS_LOCATION', value: `${TORCHSERVE_HOME}/logs` },
+    ],
+    // /ping answers 500 until every model has its workers; the port opens once the frontend started
+    startupProbe: { httpGet: { path: '/ping', port: 'http' } },
+    readinessProbe: { httpGet: { path: '/ping', port: 'http' } },
+    // liveness asks the frontend only: a model whose workers restart is not ready, but the JVM is alive
+    livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
+    writablePaths: [TORCHSERVE_HOME],
+    needsAssembledRepository: false,
+  }),
+  metrics: {
+    portName: 'metrics',
+    path: '/metrics',
+    modelLabel: 'model_name',
+    names: [
+      'ts_inference_requests_total', 'ts_inference_latency_microseconds', 'ts_queue_latency_microseconds',
+      'Requests2XX', 'Requests4XX', 'Requests5XX', 'GPUUtilization', 'GPUMemoryUtilization',
+    ],
+    // counted when a request arrives (InferenceRequestHandler): requests, not successes
+    requestRate: (sel, w = '5m') => sum('ts_inference_requests_total', sel, w),
+    // no per-model error counter exists: the frontend counts responses by status class over every API
+    errorRate: (sel, w = '5m') => `sum(rate(Requests5XX{${sel}}[${w}]))`,
+    // one sum per counter: a regex on __name__ would leave rate() with three series of one label set (refused);
+    // a counter appears only after its first response of that class, hence `or vector(0)`
+    totalRate: (sel, w = '5m') => ['Requests2XX', 'Requests4XX', 'Requests5XX']
+      .map((c) => `(sum(rate(${c}{${sel}}[${w}])) or vector(0))`).join(' + '),
+    // both latency metrics are cumulative microsecond COUNTERS: a mean, not a quantile
+    latencySeconds: (sel, w = '5m') => ({
+      expr: `${sum('ts_inference_latency_microseconds', sel, w)} / ${sum('ts_inference_requests_total', sel, w)} / 1e6`,
+      kind: 'mean',
+    }),
+    queueTimeSeconds: (sel, w = '5m') => `${sum('ts_queue_latency_microseconds', sel, w)} / ${sum('ts_inference_requests_total', sel, w)} / 1e6`,
+    // TorchServe's own system metrics (ts/metrics/system_metrics.py, percent, every metric_time_interval = 60 s)
+    gpuUtilization: (sel) => `avg by (pod) (GPUUtilization{${sel}}) / 100`,
+    gpuMemoryUsedRatio: (sel) => `max by (pod, DeviceId) (GPUMemoryUtilization{${sel}}) / 100`,
+    inferenceCounter: 'ts_inference_requests_total',
+    queueTimeCounters: ['ts_queue_latency_microseconds', 'ts_inference_requests_total'],
+  },
+};

@@ -25,6 +25,9 @@ export interface ChildResult {
   readonly objects: number;
   /** Wall time of the measured work, milliseconds. */
   readonly ms: number;
+  /** CPU time (user + system, all threads: includes concurrent GC) of the measured work, milliseconds. Less
+   * sensitive than wall time to other processes competing for the cores. */
+  readonly cpuMs: number;
   /** Sub-steps of the synth phase (load, synthesize, write), milliseconds. */
   readonly steps?: Record<string, number>;
   /** Peak resident set size of this process (process.resourceUsage().maxRSS), KiB. */
@@ -44,7 +47,9 @@ function listYaml(dir: string, suffix: string): string[] {
   return readdirSync(dir).filter((f) => f.endsWith(suffix)).sort().map((f) => join(dir, f));
 }
 
-function runSynth(dir: string): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+type Measured = Omit<ChildResult, 'maxRssKiB' | 'startRssKiB' | 'cpuMs'>;
+
+function runSynth(dir: string): Measured {
   const files = listYaml(join(dir, 'specs'), '.yaml');
   const out = join(dir, 'out');
   const t0 = now();
@@ -72,7 +77,7 @@ function readOutputs(dir: string): { name: string; text: string }[] {
   return listYaml(join(dir, 'out'), '.k8s.yaml').map((f) => ({ name: f.replace(/^.*\//, '').replace(/\.k8s\.yaml$/, ''), text: readFileSync(f, 'utf8') }));
 }
 
-function runFloorYaml(outputs: { text: string }[]): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+function runFloorYaml(outputs: { text: string }[]): Measured {
   const t0 = now();
   let objects = 0;
   let yamlBytes = 0;
@@ -84,7 +89,7 @@ function runFloorYaml(outputs: { text: string }[]): Omit<ChildResult, 'maxRssKiB
   return { phase: 'floor-yaml', specs: outputs.length, objects, ms: now() - t0, yamlBytes };
 }
 
-function runFloorCdk8s(inputs: { name: string; objects: Record<string, any>[] }[]): Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'> {
+function runFloorCdk8s(inputs: { name: string; objects: Record<string, any>[] }[]): Measured {
   const t0 = now();
   let objects = 0;
   let yamlBytes = 0;
@@ -100,7 +105,7 @@ function runFloorCdk8s(inputs: { name: string; objects: Record<string, any>[] }[
 
 function main(): void {
   const [phase, dir] = process.argv.slice(2) as [Phase, string];
-  let run: () => Omit<ChildResult, 'maxRssKiB' | 'startRssKiB'>;
+  let run: () => Measured;
   if (phase === 'synth') run = () => runSynth(dir);
   else if (phase === 'floor-yaml') {
     const outputs = readOutputs(dir);
@@ -111,8 +116,10 @@ function main(): void {
     run = () => runFloorCdk8s(inputs);
   } else throw new Error(`unknown phase "${phase}" (synth | floor-yaml | floor-cdk8s)`);
   const startRssKiB = kib(process.memoryUsage.rss());
+  const cpu0 = process.cpuUsage();
   const r = run();
-  const result: ChildResult = { ...r, startRssKiB, maxRssKiB: process.resourceUsage().maxRSS };
+  const cpu = process.cpuUsage(cpu0);
+  const result: ChildResult = { ...r, cpuMs: (cpu.user + cpu.system) / 1000, startRssKiB, maxRssKiB: process.resourceUsage().maxRSS };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 

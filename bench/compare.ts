@@ -21,8 +21,8 @@ function main(): void {
   const repeat = Number(values.repeat);
   const lines = [
     `before: ${before}`, `after: ${after}`, '',
-    '| N specs | objects | before ms (load / synthesize / write) | after ms (load / synthesize / write) | after / before | before peak RSS MiB | after peak RSS MiB |',
-    '|---:|---:|---|---|---:|---:|---:|',
+    '| N specs | objects | before wall ms (load / synthesize / write) | after wall ms (load / synthesize / write) | after / before wall | before CPU ms | after CPU ms | after / before CPU | before peak RSS MiB | after peak RSS MiB |',
+    '|---:|---:|---|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const n of values.sizes!.split(',').map(Number)) {
     const dir = prepareSpecs(n);
@@ -37,8 +37,11 @@ function main(): void {
         return `${median(xs.map((x) => x.ms)).toFixed(0)} (${s('load')} / ${s('synthesize')} / ${s('write')})`;
       };
       const ms = (xs: ChildResult[]) => median(xs.map((x) => x.ms));
+      const cpu = (xs: ChildResult[]) => median(xs.map((x) => x.cpuMs));
       const mib = (xs: ChildResult[]) => (median(xs.map((x) => x.maxRssKiB)) / 1024).toFixed(0);
-      lines.push(`| ${n} | ${runs.after[0].objects} | ${cell(runs.before)} | ${cell(runs.after)} | ${(ms(runs.after) / ms(runs.before)).toFixed(2)} | ${mib(runs.before)} | ${mib(runs.after)} |`);
+      const { before: b, after: a } = runs;
+      lines.push(`| ${n} | ${a[0].objects} | ${cell(b)} | ${cell(a)} | ${(ms(a) / ms(b)).toFixed(2)} | ${cpu(b).toFixed(0)} | ${cpu(a).toFixed(0)} | ` +
+        `${(cpu(a) / cpu(b)).toFixed(2)} | ${mib(b)} | ${mib(a)} |`);
       process.stderr.write(`${lines[lines.length - 1]}\n`);
     } finally {
       cleanup(dir);

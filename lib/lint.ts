@@ -29,8 +29,9 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   const minReplicas = spec.autoscaling ? (spec.autoscaling.minReplicas ?? 1) : (spec.replicas ?? 1);
 
   if (mode === 'online' && minReplicas <= 1) {
-    add(spec.autoscaling ? 'spec.autoscaling.minReplicas' : 'spec.replicas',
-      'one replica: no PodDisruptionBudget is made, and a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2');
+    add(spec.autoscaling ? 'spec.autoscaling.minReplicas' : 'spec.replicas', spec.disruption
+      ? 'one replica: a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2'
+      : 'one replica: no PodDisruptionBudget is made, and a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2');
   }
   if (spec.autoscaling && spec.replicas !== undefined) {
     add('spec.replicas', 'is not used while spec.autoscaling is set (the autoscaler owns the replica count); remove it');

@@ -131,7 +131,7 @@ test('delivers config.pbtxt from a ConfigMap through links, never writing into t
 });
 
 test('the generated config.pbtxt carries platform, batching, tensors, instances, versions and TensorRT', () => {
-  const text: string = find(objs, 'ConfigMap').data['resnet50.config.pbtxt'];
+  const text: string = find(objs, 'ConfigMap', 'vision-classifier-config').data['resnet50.config.pbtxt'];
   for (const line of [
     'platform: "onnxruntime_onnx"', 'max_batch_size: 32', 'version_policy: { specific: { versions: [ 1, 2 ] } }',
     'data_type: TYPE_FP32', 'dims: [ 3, 224, 224 ]', 'preferred_batch_size: [ 8, 16 ]', 'max_queue_delay_microseconds: 100',

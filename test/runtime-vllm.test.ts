@@ -220,13 +220,7 @@ test('matches DCGM series to this deployment\'s pods whether the exporter is scr
   assert.equal(r.status, 0, r.stdout + r.stderr);
 });
 
-test('computes GPU memory in use as used / (used + free) per GPU of this deployment\'s pods', () => {
-  const r = promtoolEval(m.gpuMemoryUsedRatio(sel), {
-    ...scrapes,
-    [`DCGM_FI_DEV_FB_USED{namespace="gpu-operator",pod="dcgm-exporter-7xk2p",exported_namespace="ml",exported_pod="${POD_A}",gpu="0"}`]: 18000,
-    [`DCGM_FI_DEV_FB_FREE{namespace="gpu-operator",pod="dcgm-exporter-7xk2p",exported_namespace="ml",exported_pod="${POD_A}",gpu="0"}`]: 6000,
-    [`DCGM_FI_DEV_FB_USED{namespace="ml",pod="other-5d8f7-abcde",gpu="1"}`]: 1000,
-    [`DCGM_FI_DEV_FB_FREE{namespace="ml",pod="other-5d8f7-abcde",gpu="1"}`]: 23000,
-  }, [{ labels: `result{pod="${POD_A}",gpu="0"}`, value: 0.75 }]);
-  assert.equal(r.status, 0, r.stdout + r.stderr);
+test('watches the share of the preallocated KV cache, not the GPU frame buffer vLLM fills at start', () => {
+  assert.equal(m.gpuMemoryUsedRatio(sel), `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`);
+  assert.equal(m.names.includes('DCGM_FI_DEV_FB_USED'), false);
 });

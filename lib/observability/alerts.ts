@@ -180,9 +180,10 @@ export function buildRuleGroups(ctx: ServingContext): RuleGroup[] {
       '(spec.monitoring.alerts.minGpuUtilizationPercent): fewer replicas, a smaller GPU or MIG would serve the same load.'));
   }
   if (gpu) {
+    const memory = m.gpuMemorySignal ?? 'GPU memory';
     rules.push(alert(ALERTS.gpuMemory, `${RECORDS.gpuMemory}{${sel}} > ${ratio(t.maxGpuMemoryPercent)}`, '15m', 'warning',
-      `${who}: GPU memory of pod {{ $labels.pod }} is {{ $value | humanizePercentage }} used`,
-      `GPU memory use of pod {{ $labels.pod }} has been above ${t.maxGpuMemoryPercent}% for 15 minutes ` +
+      `${who}: ${memory} of pod {{ $labels.pod }} is {{ $value | humanizePercentage }}`,
+      `${memory} of pod {{ $labels.pod }} has been above ${t.maxGpuMemoryPercent}% for 15 minutes ` +
       '(spec.monitoring.alerts.maxGpuMemoryPercent): the next model version or a larger batch may not fit.'));
   }
   return [{ name: `model-serving.${ctx.name}`, rules }];

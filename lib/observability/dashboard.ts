@@ -110,8 +110,8 @@ export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
       ...(t.minGpuUtilizationPercent > 0 ? { threshold: ratio(t.minGpuUtilizationPercent) } : {}),
       max: 1,
     }, {
-      title: 'GPU memory used',
-      description: 'Used / total GPU memory of each pod. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.',
+      title: m.gpuMemorySignal ?? 'GPU memory used',
+      description: `${m.gpuMemorySignal ?? 'Used / total GPU memory'} of each pod. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.`,
       unit: 'percentunit',
       queries: [{ expr: m.gpuMemoryUsedRatio(sel), legend: '{{pod}}' }],
       threshold: ratio(t.maxGpuMemoryPercent),

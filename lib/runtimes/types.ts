@@ -108,6 +108,12 @@ export interface RuntimeMetrics {
   gpuUtilization(sel: string): string;
   /** GPU memory used / total, 0..1. */
   gpuMemoryUsedRatio(sel: string): string;
+  /**
+   * What gpuMemoryUsedRatio measures, for alert and dashboard text. A server that preallocates GPU memory
+   * (vLLM) reports the share of its preallocated cache in use instead: its raw GPU memory is always near full.
+   * @default - 'GPU memory'
+   */
+  readonly gpuMemorySignal?: string;
   /** Per-pod series the prometheus-adapter turns into the HPA's inference-rate Pods metric. */
   readonly inferenceCounter: string;
   /** Per-pod queue-time signal for the adapter: [cumulative queue time counter (us), request counter]. */

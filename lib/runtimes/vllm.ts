@@ -6,7 +6,7 @@ import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageRepoName } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime } from './types';
-import { dcgmGpuMemoryUsedRatio, dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
+import { dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 
 export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
 export const VLLM_PORT = 8000;
@@ -136,7 +136,7 @@ export const vllm: ServingRuntime = {
     modelLabel: 'model_name',
     names: [
       'vllm:request_success_total', `${E2E}_bucket`, 'vllm:request_queue_time_seconds_sum', 'vllm:request_queue_time_seconds_count',
-      'vllm:num_requests_waiting', 'vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'http_requests_total', ...DCGM_METRICS,
+      'vllm:num_requests_waiting', 'vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'http_requests_total', DCGM_METRICS[0],
     ],
     // finished_reason stop / length; abort is a client that went away
     requestRate: (sel, w = '5m') => `sum by (model_name) (rate(vllm:request_success_total{${sel},finished_reason!~"abort|error"}[${w}]))`,
@@ -152,7 +152,10 @@ export const vllm: ServingRuntime = {
       `sum by (model_name) (rate(vllm:request_queue_time_seconds_sum{${sel}}[${w}])) / sum by (model_name) (rate(vllm:request_queue_time_seconds_count{${sel}}[${w}]))`,
     pendingRequests: (sel) => `sum by (model_name) (vllm:num_requests_waiting{${sel}})`,
     gpuUtilization: dcgmGpuUtilization,
-    gpuMemoryUsedRatio: dcgmGpuMemoryUsedRatio,
+    // vLLM preallocates --gpu-memory-utilization (0.9) of each GPU at start: raw GPU memory is always ~90%
+    // used, so memory pressure is the share of the preallocated KV cache in use (0..1)
+    gpuMemoryUsedRatio: (sel) => `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`,
+    gpuMemorySignal: 'KV-cache use (vLLM preallocates its GPU memory)',
     inferenceCounter: 'vllm:request_success_total',
     pendingGauge: 'vllm:num_requests_waiting',
   },

@@ -6,6 +6,7 @@ import type { ModelServingDocument } from './spec/schema/spec';
 import type { SpecIssue } from './spec/errors';
 import { hpaCpuTarget } from './spec/rules-scaling';
 import { capacityPlan } from './plan';
+import { getRuntime } from './runtimes/registry';
 
 /** Optional capacity inputs for the plan-based checks. */
 export interface LintOptions {
@@ -16,10 +17,6 @@ export interface LintOptions {
   /** Target utilization of a replica at peak. @default 0.7 (DEFAULT_TARGET_UTILIZATION) */
   readonly targetUtilization?: number;
 }
-
-/** Note on TorchServe's upstream status (pytorch/serve README, 2025-02-28). */
-export const TORCHSERVE_MAINTENANCE_NOTE =
-  'TorchServe is in Limited Maintenance upstream since 2025-02-28 (no further security patches); plan a move to another runtime';
 
 export function lintDocument(doc: ModelServingDocument, options: LintOptions = {}): SpecIssue[] {
   const w: SpecIssue[] = [];
@@ -39,7 +36,8 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   if ((spec.resources?.gpu?.count ?? 0) > 0 && !spec.resources?.gpu?.product && !spec.nodeSelector && mode !== 'edge') {
     add('spec.resources.gpu', 'no GPU product (nvidia.com/gpu.product) and no nodeSelector: on a cluster with mixed GPU types the pods land on any GPU; set resources.gpu.product');
   }
-  if (spec.runtime === 'torchserve') add('spec.runtime', TORCHSERVE_MAINTENANCE_NOTE);
+  const notice = getRuntime(spec.runtime).notice;
+  if (notice) add('spec.runtime', notice);
   for (const [k, v] of Object.entries(spec.security?.unsafe ?? {})) {
     if (v) add(`spec.security.unsafe.${k}`, 'deviates from the restricted pod-security defaults; make sure this is needed');
   }

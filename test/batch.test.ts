@@ -274,7 +274,7 @@ const runtimeDoc = (spec: Record<string, unknown>) => ({
 const RUNTIME_CASES: { name: string; spec: Record<string, unknown>; port: number; request: Record<string, unknown>; concurrency: number }[] = [
   {
     name: 'tfserving', spec: { runtime: 'tfserving', models: [{ name: 'wide', format: 'savedmodel' }] }, port: 8501, concurrency: 4,
-    request: { format: 'body-per-file', path: '/v1/models/wide:predict', contentType: 'application/json', inputSuffixes: ['.json'], resultSuffix: '', readyPath: '/v1/models/wide' },
+    request: { format: 'body-per-file', path: '/v1/models/wide:predict', contentType: 'application/json', inputSuffixes: ['.json'], resultSuffix: '', readyPath: '/v1/models/wide/metadata' },
   },
   {
     name: 'torchserve', spec: { runtime: 'torchserve', models: [{ name: 'resnet', format: 'mar' }] }, port: 8080, concurrency: 4,

@@ -44,3 +44,10 @@ test('the lint command prints warnings with file and path, and --strict turns th
   assert.equal(main(['lint', '--strict', f], io), 1);
   assert.equal(main(['lint', '--peak-rps', '10', f], io), 2, '--peak-rps needs --replica-rps');
 });
+
+test('warns on every TorchServe spec that upstream no longer patches it', () => {
+  const doc = { ...tritonDoc(), spec: { runtime: 'torchserve', models: [{ name: 'resnet', format: 'mar' }], repository: { pvc: { claimName: 'm' } }, replicas: 2 } } as any;
+  const w = lintDocument(doc).find((x) => x.path === 'spec.runtime')!;
+  assert.match(w.message, /limited maintenance since 2025-02-28/);
+  assert.equal(lintDocument(tritonDoc({ replicas: 2 })).some((x) => x.path === 'spec.runtime'), false);
+});

@@ -177,3 +177,9 @@ test('refuses label keys and values Kubernetes would reject', () => {
     `spec.yaml: spec.nodeSelector["ok"]: label value "${'v'.repeat(64)}" must be at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit`,
   ].join('\n'));
 });
+
+test('refuses a query or fragment in a repository URI rather than dropping it, without echoing it', () => {
+  const msg = specErrors(tritonDoc({ repository: { uri: 'https://models.example.org/m?X-Amz-Signature=abc123' } }))!;
+  assert.equal(msg, 'spec.yaml: spec.repository.uri: must not contain a query (?...) or fragment (#...): name a bucket path; credentials go in credentialsSecret');
+  assert.doesNotMatch(msg, /abc123/);
+});

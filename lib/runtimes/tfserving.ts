@@ -56,7 +56,8 @@ export const tfserving: ServingRuntime = {
     contentType: 'application/json',
     inputSuffixes: ['.json'],
     resultSuffix: '',
-    readyPath: `/v1/models/${model.name}`,
+    // /v1/models/<m> answers 200 in any version state; the metadata of a version only once it is AVAILABLE
+    readyPath: `/v1/models/${model.name}/metadata`,
   }),
   validate,
   configFiles(ctx) {

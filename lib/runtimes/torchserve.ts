@@ -49,6 +49,7 @@ const sum = (metric: string, sel: string, w: string) => `sum by (model_name) (ra
 export const torchserve: ServingRuntime = {
   name: 'torchserve',
   displayName: 'TorchServe',
+  notice: TORCHSERVE_MAINTENANCE_NOTICE,
   formats: ['mar'],
   modelFields: ['path', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion'],
   imageNames: ['torchserve'],

@@ -158,6 +158,8 @@ export type BatchRequest = (
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
+  /** A warning `model-serving lint` gives for every spec of this runtime (e.g. upstream maintenance status). @default - none */
+  readonly notice?: string;
   /** Model formats this runtime serves. */
   readonly formats: readonly ModelFormat[];
   /** Optional fields of spec.models[] this runtime honours; any other one set is an error. */

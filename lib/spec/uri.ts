@@ -14,6 +14,8 @@ export function checkObjectStoreUri(uri: string, schemes: readonly string[]): st
   }
   if (!authority) problems.push('must name a bucket or host');
   if (/\s/.test(uri)) problems.push('must not contain white space');
+  // the download copies a bucket path: a query or fragment would be dropped, so it is refused (it may hold a signature)
+  if (/[?#]/.test(uri)) problems.push('must not contain a query (?...) or fragment (#...): name a bucket path; credentials go in credentialsSecret');
   return problems;
 }
 

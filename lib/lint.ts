@@ -50,6 +50,9 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   if (spec.monitoring?.prometheusRule !== false && !spec.monitoring?.alerts?.runbookBaseUrl && mode !== 'batch') {
     add('spec.monitoring.alerts.runbookBaseUrl', 'not set: alerts link to the runbooks in this package\'s docs; point them at your own runbooks');
   }
+  if (spec.edge?.hostPathCache) {
+    add('spec.edge.hostPathCache', `a hostPath volume: every edge node needs the directory ${spec.edge.hostPathCache} owned by the server's uid, and the namespace needs the privileged Pod Security level (baseline forbids hostPath)`);
+  }
   const ru = spec.rollingUpdate;
   if (mode === 'online' && ru?.maxSurge !== undefined && ru.maxSurge !== 0 && ru.maxSurge !== '0%' && (spec.resources?.gpu?.count ?? 0) > 0) {
     add('spec.rollingUpdate.maxSurge', 'a surge pod needs a spare GPU during every rollout; make sure the GPU quota has room (model-serving plan --gpu-quota)');

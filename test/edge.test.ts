@@ -71,7 +71,7 @@ test('keeps the readiness, liveness and startup probes of the runtime', () => {
 
 test('caches a uri model source in the hostPath it was asked for, mounted read-only into the server', () => {
   const store = pod.volumes.find((v: K8sObject) => v.name === 'model-store');
-  assert.deepEqual(store, { name: 'model-store', hostPath: { path: '/var/lib/model-serving/store-shelf-edge', type: 'DirectoryOrCreate' } });
+  assert.deepEqual(store, { name: 'model-store', hostPath: { path: '/var/lib/model-serving/store-shelf-edge', type: 'Directory' } });
   const download = container(ds, 'download-models');
   assert.ok(download.args.includes(":http,url='https://models.example.org/':edge/triton"), download.args.join(' '));
   assert.ok(download.args.includes('/model-store'));

@@ -137,7 +137,7 @@ export class ModelRepository extends Construct {
     const cache = this.ctx.spec.edge?.hostPathCache;
     return {
       volumes: [cache
-        ? { name: 'model-store', hostPath: { path: cache, type: 'DirectoryOrCreate' } }
+        ? { name: 'model-store', hostPath: { path: cache, type: 'Directory' } }
         : { name: 'model-store', emptyDir: {} }],
       initContainers: [download],
       mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: true }],

@@ -287,7 +287,7 @@ test('rolls out without a spare GPU: maxSurge 0 and maxUnavailable 1', () => {
 const runtimeCases = [
   { template: 'triton-onnx-classifier', serving: [8000, 8001], metrics: [8002] },
   { template: 'tfserving-savedmodel', serving: [8500, 8501], metrics: [8501] },
-  { template: 'torchserve-mar', serving: [8080, 8081, 7070, 7071], metrics: [8082] },
+  { template: 'torchserve-mar', serving: [8080, 7070], metrics: [8082] }, // 8081 and 7071 are management APIs: closed
   { template: 'vllm-llama', serving: [8000], metrics: [8000] },
 ];
 for (const c of runtimeCases) {

@@ -68,7 +68,8 @@ export class ModelTrafficPolicy extends Construct {
     const np = ctx.spec.networkPolicy ?? {};
     const { ports, httpPortName, metrics } = ctx.runtime;
     // the metrics port only, unless the runtime serves its metrics on the HTTP port (then that port serves too)
-    const serving = ports.filter((p) => p.name !== metrics.portName || p.name === httpPortName);
+    // management APIs are left out: no pod may reach them (kubectl port-forward still can)
+    const serving = ports.filter((p) => !p.management && (p.name !== metrics.portName || p.name === httpPortName));
     const metricsPort = ports.find((p) => p.name === metrics.portName)!;
     const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {

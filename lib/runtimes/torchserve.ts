@@ -57,10 +57,10 @@ export const torchserve: ServingRuntime = {
   defaultStartupTimeoutSeconds: 600,
   ports: [
     { name: 'http', port: TS_PORTS.inference, appProtocol: 'http' },
-    { name: 'management', port: TS_PORTS.management, appProtocol: 'http' },
+    { name: 'management', port: TS_PORTS.management, appProtocol: 'http', management: true },
     { name: 'metrics', port: TS_PORTS.metrics, appProtocol: 'http' },
     { name: 'grpc', port: TS_PORTS.grpcInference, appProtocol: 'grpc' },
-    { name: 'grpc-management', port: TS_PORTS.grpcManagement, appProtocol: 'grpc' },
+    { name: 'grpc-management', port: TS_PORTS.grpcManagement, appProtocol: 'grpc', management: true },
   ],
   httpPortName: 'http',
   modelRoutePrefix: (model) => `/predictions/${model}`,

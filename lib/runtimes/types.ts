@@ -26,6 +26,11 @@ export interface RuntimePort {
   readonly port: number;
   /** `grpc` ports are plain TCP with an appProtocol hint. */
   readonly appProtocol?: 'http' | 'grpc';
+  /**
+   * An administration API (register/unregister/scale models): the NetworkPolicy admits no other pod to it;
+   * operators reach it with `kubectl port-forward`. @default false
+   */
+  readonly management?: boolean;
 }
 
 /** A probe in runtime terms; the workload turns it into a Kubernetes probe. */

@@ -14,3 +14,8 @@ test('the README gives the two commands and links the spec reference', () => {
   assert.match(readme, /npm test/);
   assert.match(readme, /docs\/SPEC\.md/);
 });
+
+test('docs/BAD_INPUTS.md lists every refusal test (generated from the test names)', async () => {
+  const { catalogue } = await import('./support/catalogue');
+  assert.equal(readFileSync('docs/BAD_INPUTS.md', 'utf8'), catalogue(), 'run: npx tsx test/support/catalogue.ts > docs/BAD_INPUTS.md');
+});

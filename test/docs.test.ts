@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { specReference } from '../lib/spec/reference';
+import { catalogue } from './support/catalogue';
 
 test('docs/SPEC.md is the reference generated from the current schema', () => {
   assert.equal(readFileSync('docs/SPEC.md', 'utf8'), specReference(), 'run: npx tsx lib/spec/reference.ts > docs/SPEC.md');
@@ -15,7 +16,23 @@ test('the README gives the two commands and links the spec reference', () => {
   assert.match(readme, /docs\/SPEC\.md/);
 });
 
-test('docs/BAD_INPUTS.md lists every refusal test (generated from the test names)', async () => {
-  const { catalogue } = await import('./support/catalogue');
+test('docs/BAD_INPUTS.md lists every refusal test (generated from the test names)', () => {
   assert.equal(readFileSync('docs/BAD_INPUTS.md', 'utf8'), catalogue(), 'run: npx tsx test/support/catalogue.ts > docs/BAD_INPUTS.md');
+});
+
+test('the README TypeScript example runs as written and synthesizes the model', async (t) => {
+  const { existsSync, mkdtempSync, writeFileSync, readdirSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  if (!existsSync('build/lib/index.js')) return t.skip('run `npm run build` first (npm test builds)');
+  const readme = readFileSync('README.md', 'utf8');
+  const example = /## TypeScript\n\n```ts\n([\s\S]*?)```/.exec(readme)![1];
+  const file = join('build', 'readme-example.ts');
+  writeFileSync(file, example);
+  const out = mkdtempSync(join(tmpdir(), 'readme-'));
+  const p = spawnSync(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: out } });
+  assert.equal(p.status, 0, p.stderr);
+  assert.equal(p.stdout.trim(), 'http://vision-classifier.ml-prod.svc.cluster.local:8000');
+  assert.deepEqual(readdirSync(out), ['ml-prod.k8s.yaml']);
 });

@@ -1,6 +1,6 @@
 /**
  * One benchmark measurement in a fresh process (so maxRSS is this measurement's peak), started by
- * bench/run.ts as `node -r tsx/cjs bench/child.ts PHASE DIR`. Prints one JSON line (a ChildResult).
+ * bench/run.ts as `node --expose-gc -r tsx/cjs bench/child.ts PHASE DIR`. Prints one JSON line (a ChildResult).
  *
  * Phases (DIR/specs holds the generated spec files; synth writes DIR/out, the floors read it):
  * - synth:       the CLI path of `model-serving synth DIR/specs/*.yaml -o DIR/out`: loadAll (parse + validate),
@@ -8,7 +8,8 @@
  * - floor-yaml:  floor (a): parse the synthesized YAML and serialize it again with the `yaml` package,
  *                using the options cdk8s uses (YAML 1.1, lineWidth 0, keepUndefined).
  * - floor-cdk8s: floor (b): the same objects as plain cdk8s ApiObjects, one App + Chart per spec, then app.synthYaml().
- * Modules are loaded before the clock starts: every phase reports work, not module loading.
+ * Modules are loaded and input is prepared (then garbage-collected) before the clock starts: every phase
+ * reports its work, not module loading.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,6 +116,8 @@ function main(): void {
     const inputs = readOutputs(dir).map(({ name, text }) => ({ name, objects: parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()) }));
     run = () => runFloorCdk8s(inputs);
   } else throw new Error(`unknown phase "${phase}" (synth | floor-yaml | floor-cdk8s)`);
+  // the floors parsed their input first: collect that garbage now, so no phase pays for its input preparation
+  (globalThis as { gc?: () => void }).gc?.();
   const startRssKiB = kib(process.memoryUsage.rss());
   const cpu0 = process.cpuUsage();
   const r = run();

@@ -1,7 +1,9 @@
 /**
- * `npx tsx bench/profile.ts [N=300] [TOP=30]`: runs the synth phase for N generated specs under
+ * `npx tsx bench/profile.ts [N=300] [TOP=30] [UNDER]`: runs the synth phase for N generated specs under
  * `node --cpu-prof` and prints where the time goes: self time per function and per package/file,
- * summed from the .cpuprofile JSON (samples × timeDeltas). Also `summarizeProfile(file)` for any profile.
+ * summed from the .cpuprofile JSON (samples × timeDeltas), and the inclusive time of the repository's
+ * functions. With UNDER (a function name, e.g. `ModelServing`), the self time of everything it calls.
+ * Also `summarizeProfile(file, under?)` for any profile.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,8 +34,11 @@ function owner(url: string): string {
   return i >= 0 ? url.slice(i + REPO.length + 1) : url;
 }
 
-/** Sums the self time of every function (and of every package/file) in a V8 .cpuprofile. */
-export function summarizeProfile(file: string): ProfileSummary {
+/**
+ * Sums the self time of every function (and of every package/file) in a V8 .cpuprofile. With `under`, only
+ * samples whose stack holds a function of that name count.
+ */
+export function summarizeProfile(file: string, under?: string): ProfileSummary {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
@@ -48,7 +53,12 @@ export function summarizeProfile(file: string): ProfileSummary {
   const files = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, ms: number) => m.set(k, (m.get(k) ?? 0) + ms);
+  const isUnder = (id: number) => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.functionName === under) return true;
+    return false;
+  };
   for (const [id, us] of selfUs) {
+    if (under !== undefined && !isUnder(id)) continue;
     add(fn, keyOf(id), us / 1000);
     add(files, owner(byId.get(id)!.callFrame.url), us / 1000);
     // inclusive time of the repository's functions: each function on the stack once (recursion counted once)
@@ -63,16 +73,18 @@ export function summarizeProfile(file: string): ProfileSummary {
   return { totalMs: (p.endTime - p.startTime) / 1000, functions: sorted(fn), files: sorted(files), inclusive: sorted(inclusive) };
 }
 
-export function formatSummary(s: ProfileSummary, top: number): string {
+export function formatSummary(s: ProfileSummary, top: number, under?: string): string {
   const pct = (ms: number) => `${((100 * ms) / s.totalMs).toFixed(1).padStart(5)}%`;
   const rows = (xs: [string, number][]) => xs.slice(0, top).map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${k}`).join('\n');
-  return `profile: ${s.totalMs.toFixed(0)} ms in total (includes module loading)\n\nself time by package / file:\n${rows(s.files)}\n\n` +
+  const scope = under === undefined ? '' : ` (below: only samples under ${under})`;
+  return `profile: ${s.totalMs.toFixed(0)} ms in total (includes module loading)${scope}\n\nself time by package / file:\n${rows(s.files)}\n\n` +
     `self time by function:\n${rows(s.functions)}\n\ninclusive time of repository functions:\n${rows(s.inclusive)}\n`;
 }
 
 function main(): void {
   const n = Number(process.argv[2] ?? 300);
   const top = Number(process.argv[3] ?? 30);
+  const under = process.argv[4];
   const dir = prepareSpecs(n);
   const profDir = mkdtempSync(join(tmpdir(), 'ms-prof-'));
   try {
@@ -80,7 +92,7 @@ function main(): void {
     process.stdout.write(`N=${n}: ${r.objects} objects, synth ${r.ms.toFixed(0)} ms ${JSON.stringify(r.steps)}\n`);
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('node wrote no .cpuprofile');
-    process.stdout.write(formatSummary(summarizeProfile(join(profDir, file)), top));
+    process.stdout.write(formatSummary(summarizeProfile(join(profDir, file), under), top, under));
   } finally {
     cleanup(dir);
     rmSync(profDir, { recursive: true, force: true });

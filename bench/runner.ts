@@ -23,13 +23,13 @@ export function cleanup(dir: string): void {
 }
 
 /**
- * Runs one phase in a new `node -r tsx/cjs bench/child.ts` process and returns its result.
+ * Runs one phase in a new `node --expose-gc -r tsx/cjs bench/child.ts` process and returns its result.
  * `nodeArgs` go before the script (e.g. `--cpu-prof`); `root` is the checkout whose bench/child.ts and
  * lib/ run (another copy of the repository, for before/after comparisons). Throws with the child's stderr.
  */
 export function runChild(phase: Phase, dir: string, nodeArgs: string[] = [], root = REPO): ChildResult {
   const child = root === REPO ? CHILD : join(root, 'bench', 'child.ts');
-  const r = spawnSync(process.execPath, [...nodeArgs, '-r', 'tsx/cjs', child, phase, dir], {
+  const r = spawnSync(process.execPath, [...nodeArgs, '--expose-gc', '-r', 'tsx/cjs', child, phase, dir], {
     cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
   });
   if (r.status !== 0) throw new Error(`bench child ${phase} failed (exit ${r.status}):\n${r.stderr}`);

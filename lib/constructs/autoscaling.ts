@@ -161,6 +161,9 @@ export function vpaContainerPolicies(v: VerticalSpec): VerticalPodAutoscalerSpec
   ];
 }
 
+/** YAML of adapter rule sets, by their JSON: the rules (all strings) are the same for every spec of a runtime. */
+const RULES_YAML = new Map<string, string>();
+
 /** The prometheus-adapter snippets: a `rules:` fragment of the adapter's config, and the Helm chart's values. */
 export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[]): Record<string, string> {
   const rules = pods.map((m) => m.rule);
@@ -173,7 +176,15 @@ export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[
     ...pods.map((m) => `#   kubectl get --raw "/apis/custom.metrics.k8s.io/v1beta1/namespaces/${ns}/pods/*/${m.name}"`),
   ].join('\n');
   // YAML 1.1 and no folding: the adapter reads its config with a Go YAML 1.1 parser
-  const yaml = (v: unknown) => stringify(v, { version: '1.1', lineWidth: 0 });
+  const yaml = (v: unknown) => {
+    const key = JSON.stringify(v);
+    let text = RULES_YAML.get(key);
+    if (text === undefined) {
+      text = stringify(v, { version: '1.1', lineWidth: 0 });
+      if (RULES_YAML.size < 100) RULES_YAML.set(key, text); // serialized once per process (docs/PERFORMANCE.md)
+    }
+    return text;
+  };
   return {
     'config.yaml': `${header}\n# Append to the rules: list of the adapter's --config file.\n${yaml({ rules })}`,
     'values.yaml': `${header}\n# Merge into the values of the prometheus-community/prometheus-adapter chart.\n${yaml({ rules: { custom: rules } })}`,

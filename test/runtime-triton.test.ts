@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { synthFile, find, container, specErrors, tritonDoc } from './support/synth';
+import { synth, synthFile, find, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { parseTextProto, field, fields, EnumValue, TextMessage } from './support/parsers';
 import { triton } from '../lib/runtimes/triton';
@@ -119,4 +119,24 @@ test('runs as the NGC image\'s triton-server user, uid and gid 1000', () => {
   assert.deepEqual(triton.user, { uid: 1000, gid: 1000 });
   const pod = find(ensemble, 'Deployment', 'photo-tagger').spec.template.spec;
   assert.equal(pod.securityContext.runAsUser, 1000);
+});
+
+test('fences the administrative APIs behind a header whose value comes from a Secret', async () => {
+  const doc = tritonDoc({ triton: { adminKeySecret: { name: 'triton-admin', key: 'key' } } });
+  const objs = synth(doc);
+  const c = container(find(objs, 'Deployment'));
+  assert.ok(c.args.includes('--http-restricted-api=model-repository,model-config,shared-memory,statistics,trace,logging:admin-key=$(TRITON_ADMIN_KEY)'));
+  assert.ok(c.args.includes('--grpc-restricted-protocol=model-repository,model-config,shared-memory,statistics,trace,logging:admin-key=$(TRITON_ADMIN_KEY)'));
+  assert.deepEqual(c.env.find((e: any) => e.name === 'TRITON_ADMIN_KEY'), { name: 'TRITON_ADMIN_KEY', valueFrom: { secretKeyRef: { name: 'triton-admin', key: 'key' } } });
+  // probes use health endpoints, which stay open
+  assert.equal(c.readinessProbe.httpGet.path, '/v2/health/ready');
+  assert.equal(container(find(synth(tritonDoc()), 'Deployment')).args.some((a: string) => a.includes('restricted')), false);
+  await assertValidObjects(objs);
+});
+
+test('refuses the admin key on a Triton image without restricted APIs, and spec.triton on another runtime', () => {
+  assert.equal(specErrors(tritonDoc({ image: 'nvcr.io/nvidia/tritonserver:23.10-py3', triton: { adminKeySecret: { name: 's', key: 'k' } } })),
+    'spec.yaml: spec.triton.adminKeySecret: Triton 23.10 has no --http-restricted-api; use an image of 24.01 or newer');
+  const doc = tritonDoc({ runtime: 'tfserving', models: [{ name: 'm', format: 'savedmodel' }], triton: { adminKeySecret: { name: 's', key: 'k' } } });
+  assert.equal(specErrors(doc), 'spec.yaml: spec.triton: applies to runtime triton only (runtime is tfserving)');
 });

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
-import { PATHS, RuntimeProbe } from '../runtimes/types';
+import { PATHS, RuntimeProbe, RuntimeContainer } from '../runtimes/types';
 import { quantityString } from '../spec/quantity';
 import { imageTag } from '../spec/image';
 import type { ServingContext, Track } from './context';
@@ -76,7 +76,7 @@ function resources(ctx: ServingContext): k8s.ResourceRequirements {
   };
 }
 
-function env(ctx: ServingContext, base: { name: string; value: string }[], repo: RepositoryMount): k8s.EnvVar[] {
+function env(ctx: ServingContext, base: RuntimeContainer['env'], repo: RepositoryMount): k8s.EnvVar[] {
   const user = (ctx.spec.env ?? []).map((e): k8s.EnvVar => {
     if (e.secretKeyRef) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
     if (e.configMapKeyRef) return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapKeyRef.name, key: e.configMapKeyRef.key } } };

@@ -12,6 +12,14 @@ import { tritonModelConfig } from './triton-config';
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
 export const TRITON_IMAGE = 'nvcr.io/nvidia/tritonserver:25.08-py3';
+/**
+ * Administrative APIs fenced by spec.triton.adminKeySecret (docs/customization_guide/inference_protocols.md);
+ * health, metadata and inference stay open for probes and clients. The HTTP option landed on 2023-11-03 (server 4b481a6).
+ */
+export const RESTRICTED_APIS = 'model-repository,model-config,shared-memory,statistics,trace,logging';
+const ADMIN_KEY_ENV = 'TRITON_ADMIN_KEY';
+/** First NGC release known to have --http-restricted-api (the HTTP option landed 2023-11-03). */
+const FIRST_RESTRICTED_API_RELEASE = '24.01';
 /** Seconds Triton waits for in-flight requests after SIGTERM (--exit-timeout-secs). */
 export const TRITON_EXIT_TIMEOUT_SECONDS = 30;
 
@@ -61,6 +69,9 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
   const gpu = (spec.resources?.gpu?.count ?? 0) > 0;
   const names = new Set(spec.models.map((m) => m.name));
   const release = tritonRelease(image);
+  if (spec.triton?.adminKeySecret && release !== undefined && release < FIRST_RESTRICTED_API_RELEASE) {
+    issues.push({ path: 'spec.triton.adminKeySecret', message: `Triton ${release} has no --http-restricted-api; use an image of ${FIRST_RESTRICTED_API_RELEASE} or newer` });
+  }
   spec.models.forEach((m, i) => {
     const p = `spec.models[${i}]`;
     if (m.format === 'savedmodel' && release !== undefined && release > LAST_TRITON_WITH_TENSORFLOW) {
@@ -133,6 +144,7 @@ export const triton: ServingRuntime = {
   },
   container(ctx) {
     const declared = ctx.models.every((m) => m.inputs?.length && m.outputs?.length);
+    const admin = ctx.spec.triton?.adminKeySecret;
     const args = [
       `--model-repository=${PATHS.repository}`,
       '--model-control-mode=explicit',
@@ -149,11 +161,14 @@ export const triton: ServingRuntime = {
       '--metrics-config=summary_latencies=true',
       '--metrics-config=summary_quantiles=0.5:0.05,0.9:0.01,0.95:0.001,0.99:0.001',
       `--exit-timeout-secs=${TRITON_EXIT_TIMEOUT_SECONDS}`,
+      // the kubelet expands $(TRITON_ADMIN_KEY) from the container env: the key never appears in the manifest
+      ...(admin ? [`--http-restricted-api=${RESTRICTED_APIS}:admin-key=$(${ADMIN_KEY_ENV})`,
+        `--grpc-restricted-protocol=${RESTRICTED_APIS}:admin-key=$(${ADMIN_KEY_ENV})`] : []),
     ];
     return {
       command: ['tritonserver'],
       args,
-      env: [],
+      env: admin ? [{ name: ADMIN_KEY_ENV, valueFrom: { secretKeyRef: { name: admin.name, key: admin.key } } }] : [],
       // the HTTP endpoint opens only after the startup models loaded: the startup probe carries the load time
       startupProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
       readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } },

@@ -69,7 +69,7 @@ export interface RuntimeInitStep {
 export interface RuntimeContainer {
   readonly command?: string[];
   readonly args: string[];
-  readonly env: { name: string; value: string }[];
+  readonly env: ({ name: string; value: string } | { name: string; valueFrom: { secretKeyRef: { name: string; key: string } } })[];
   readonly startupProbe: RuntimeProbe;
   readonly readinessProbe: RuntimeProbe;
   readonly livenessProbe: RuntimeProbe;

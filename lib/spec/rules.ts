@@ -78,8 +78,11 @@ function checkModels(list: IssueList, spec: ModelServingSpec): void {
   if (runtime.maxModels !== undefined && spec.models.length > runtime.maxModels) {
     list.add('spec.models', `runtime ${spec.runtime} serves exactly ${runtime.maxModels} model per server (found ${spec.models.length})`);
   }
-  if (spec.torchserve !== undefined && spec.runtime !== 'torchserve') {
-    list.add('spec.torchserve', `applies to runtime torchserve only (runtime is ${spec.runtime})`);
+  // a runtime's own section (spec.triton, spec.torchserve) applies to that runtime only
+  for (const r of RUNTIME_REGISTRY) {
+    if ((spec as Record<string, unknown>)[r.name] !== undefined && spec.runtime !== r.name) {
+      list.add(`spec.${r.name}`, `applies to runtime ${r.name} only (runtime is ${spec.runtime})`);
+    }
   }
 }
 

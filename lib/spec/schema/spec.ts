@@ -102,6 +102,12 @@ export const SpecSchema = Obj({
   torchserve: Opt(Obj({
     tokenAuthorization: Opt(Type.Boolean({ description: 'TorchServe token authorization (on by default upstream since 0.11.1). Only false is supported: the kubelet probes and clients cannot hold the per-pod, expiring keys TorchServe generates (docs/RUNTIMES.md). @default - false: disable_token_authorization=true is written to config.properties' })),
   }, { description: 'runtime torchserve only.' })),
+  triton: Opt(Obj({
+    adminKeySecret: Opt(Obj({
+      name: DnsLabel('Secret name.', 253),
+      key: Type.String({ minLength: 1, description: 'Key of the Secret holding the header value.' }),
+    }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: per-model Ingress routes and the NetworkPolicy limit who reaches them' })),
+  }, { description: 'runtime triton only.' })),
   ...TrafficSchemas,
   ...ScalingSchemas,
   monitoring: Opt(Obj({

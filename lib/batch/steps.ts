@@ -9,7 +9,7 @@ import { k8s } from 'cdk8s-plus-28';
 import type { ModelSpec } from '../spec/schema/spec';
 import type { BatchRequest } from '../runtimes/types';
 import type { ServingContext, Track } from '../constructs/context';
-import { DOWNLOAD_IMAGE, RCLONE_S3_PROVIDER_SCRIPT, rcloneRemote } from '../constructs/model-repository';
+import { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, rcloneRemote } from '../constructs/model-repository';
 import { restrictedContainerSecurity } from '../constructs/security';
 import { splitUri } from '../spec/uri';
 import { CLIENT_PY, EXIT_REJECTED } from './client-py';
@@ -127,7 +127,6 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
   const sec = restrictedContainerSecurity(ctx);
   const secret = b.credentialsSecret ?? ctx.spec.repository.credentialsSecret;
   const envFrom = secret ? { envFrom: [{ secretRef: { name: secret } }] } : {};
-  const rcloneEnv: k8s.EnvVar[] = [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }];
   const shard: k8s.EnvVar[] = [
     { name: 'SHARD', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_ANNOTATION}']` } } },
     { name: 'SHARDS', value: String(o.shards) },
@@ -140,7 +139,7 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
     image: DOWNLOAD_IMAGE,
     ...common,
     command: ['sh', '-c', downloadScript(inputSuffixes(batchRequest(ctx, track)))],
-    env: [...rcloneEnv, { name: 'SOURCE', value: rcloneRemote(b.input) }, ...shard],
+    env: [...RCLONE_ENV, { name: 'SOURCE', value: rcloneRemote(b.input) }, ...shard],
     ...envFrom,
     resources: STEP_RESOURCES,
     volumeMounts: [{ name: 'batch-input', mountPath: BATCH_PATHS.input }, tmp],
@@ -165,7 +164,7 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
     ...common,
     command: ['sh', '-c', uploadScript(splitUri(output).scheme === 's3')],
     env: [
-      ...rcloneEnv,
+      ...RCLONE_ENV,
       ...(o.perRunOutput ? [{ name: 'JOB_NAME', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_NAME_LABEL}']` } } }] : []),
       // $(JOB_NAME) is expanded by the kubelet from the variable above
       { name: 'DEST', value: rcloneRemote(o.perRunOutput ? `${output}/$(JOB_NAME)` : output) },

@@ -13,6 +13,8 @@ import { restrictedContainerSecurity } from './security';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
+/** rclone's config and cache under the writable /tmp (the root filesystem is read-only); no config file is needed. */
+export const RCLONE_ENV: k8s.EnvVar[] = [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }];
 
 export interface ModelRepositoryProps {
   readonly context: ServingContext;
@@ -125,7 +127,7 @@ export class ModelRepository extends Construct {
       imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', DOWNLOAD_SCRIPT, 'download-models'],
       args: [rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
-      env: [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }],
+      env: [...RCLONE_ENV],
       ...(repo.credentialsSecret ? { envFrom: [{ secretRef: { name: repo.credentialsSecret } }] } : {}),
       resources: {
         requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },

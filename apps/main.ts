@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { ModelServingChart, SpecError, formatIssues } from '../lib';
-import { loadAll } from '../lib/cli/common';
+import { loadSpecFiles } from '../lib/model/files';
 
 function specFiles(): string[] {
   const env = process.env.MODEL_SERVING_SPECS;
@@ -15,14 +15,16 @@ function specFiles(): string[] {
   return readdirSync(dir).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => join('templates', f));
 }
 
-const { specs, issues } = loadAll(specFiles());
+// the target Kubernetes version (MAJOR.MINOR), as `model-serving synth --kube-version`
+const kubeVersion = process.env.MODEL_SERVING_KUBE_VERSION || undefined;
+const { specs, issues } = loadSpecFiles(specFiles(), { kubeVersion });
 if (issues.length) {
   process.stderr.write(formatIssues(issues) + '\n');
   process.exit(1);
 }
 const app = new App();
 try {
-  for (const s of specs) new ModelServingChart(app, s.document.metadata.name, { specs: [s.document] });
+  for (const s of specs) new ModelServingChart(app, s.document.metadata.name, { specs: [s.document], kubeVersion });
 } catch (e) {
   if (!(e instanceof SpecError)) throw e;
   process.stderr.write(formatIssues(e.issues) + '\n');

@@ -15,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { App, ApiObject, Chart } from 'cdk8s';
-import { loadAll } from '../lib/cli/common';
+import { loadSpecFiles } from '../lib/model/files';
 import { synthesizeSpecs } from '../lib/synth';
 
 export type Phase = 'synth' | 'floor-yaml' | 'floor-cdk8s';
@@ -54,7 +54,7 @@ function runSynth(dir: string): Measured {
   const files = listYaml(join(dir, 'specs'), '.yaml');
   const out = join(dir, 'out');
   const t0 = now();
-  const { specs, issues } = loadAll(files);
+  const { specs, issues } = loadSpecFiles(files);
   if (issues.length) throw new Error(`generated specs are invalid: ${JSON.stringify(issues.slice(0, 5))}`);
   const t1 = now();
   const manifests = synthesizeSpecs(specs.map((s) => s.document));

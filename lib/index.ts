@@ -1,12 +1,16 @@
 /** cdk8s-model-serving: re-exports only. */
 export * from './spec/schema/spec';
 export { SpecError, SpecIssue, formatIssues } from './spec/errors';
-export { loadModelSpecs, loadSpecFile, parseSpecs, validateDocument, LoadedSpec } from './spec/load';
+export { loadModelSpecs, loadSpecFile, parseSpecs, validateDocument, LoadedSpec, ValidateOptions } from './spec/load';
+export { loadSpecFiles } from './model/files';
+export { DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS, KUBE_FEATURES, KubeFeature } from './spec/kube-version';
+export { KubeObject, Kube } from './k8s/object';
+export { NEWER_FIELDS, NewerField } from './k8s/api';
 export { jsonSchema } from './spec/json-schema';
 export * from './runtimes/types';
 export { RUNTIME_REGISTRY, getRuntime } from './runtimes/registry';
-export { ServingContext, ModelServingProps, Track } from './constructs/context';
-export { ModelServing, propsFromDocument, documentFromProps } from './constructs/model-serving';
+export { ServingContext, ModelServingProps, Track } from './model/context';
+export { ModelServing, propsFromDocument, documentFromProps, KUBE_VERSION_CONTEXT } from './constructs/model-serving';
 export { ModelServingChart, ModelServingChartProps } from './constructs/chart';
 export { ModelRepository, ModelRepositoryProps } from './constructs/model-repository';
 export { ModelWorkload, ModelWorkloadProps } from './constructs/workload';
@@ -21,4 +25,4 @@ export { ModelObservability, ModelObservabilityProps, serviceMonitorSpec } from 
 export { ALERTS, AlertName, RECORDS, DEFAULT_THRESHOLDS, DEFAULT_RUNBOOK, buildRuleGroups, runbookUrl, RuleGroup } from './observability/alerts';
 export { buildDashboard, dashboardPanels } from './observability/dashboard';
 export { promqlProblems, assertValidPromql, PromqlError } from './observability/promql';
-export { synthesizeSpecs, SynthesizedManifest } from './synth';
+export { synthesizeSpecs, SynthesizedManifest, SynthesizeOptions } from './synth';

@@ -18,10 +18,15 @@ export interface SynthesizedManifest {
 }
 
 /** Synthesizes each document on its own. Throws (SpecError) before returning anything if one is invalid. */
-export function synthesizeSpecs(docs: readonly ModelServingDocument[]): SynthesizedManifest[] {
+export interface SynthesizeOptions {
+  /** Target Kubernetes version (MAJOR.MINOR). @default - 1.35, the oldest supported release */
+  readonly kubeVersion?: string;
+}
+
+export function synthesizeSpecs(docs: readonly ModelServingDocument[], options: SynthesizeOptions = {}): SynthesizedManifest[] {
   return docs.map((doc) => {
     const app = new App({ outdir: '.' });
-    const chart = new ModelServingChart(app, doc.metadata.name, { specs: [doc] });
+    const chart = new ModelServingChart(app, doc.metadata.name, { specs: [doc], kubeVersion: options.kubeVersion });
     // chart.toJson() resolves, validates and renders the objects once; app.synthYaml() would do all of it
     // again for its only chart and then return Yaml.stringify of the same objects (docs/PERFORMANCE.md)
     const objects = chart.toJson();

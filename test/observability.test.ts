@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { App, Chart } from 'cdk8s';
 import { synth, find, all, tritonDoc, specErrors, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
-import { ServingContext } from '../lib/constructs/context';
+import { ServingContext } from '../lib/model/context';
 import { ModelObservability } from '../lib/constructs/observability';
 import { propsFromDocument } from '../lib/constructs/model-serving';
 import { promqlProblems, assertValidPromql } from '../lib/observability/promql';

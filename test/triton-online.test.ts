@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { synth, synthFile, find, all, container, tritonDoc } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
+import { synthesizeSpecs } from '../lib/synth';
 
 const objs = synthFile('templates/triton-onnx-classifier.yaml');
 const deploy = find(objs, 'Deployment', 'vision-classifier');
@@ -59,7 +60,10 @@ test('sizes the startupProbe from startupTimeoutSeconds', () => {
 });
 
 test('pauses in preStop so in-flight requests drain before Triton unloads', () => {
-  assert.deepEqual(server.lifecycle.preStop.exec.command, ['sleep', '15']);
+  // the kubelet's sleep action (Kubernetes 1.30+; the default target is 1.35): no sleep binary needed in the image
+  assert.deepEqual(server.lifecycle.preStop, { sleep: { seconds: 15 } });
+  const old = container(find(synthesizeSpecs([tritonDoc()], { kubeVersion: '1.29' })[0].objects, 'Deployment'));
+  assert.deepEqual(old.lifecycle.preStop, { exec: { command: ['sleep', '15'] } });
   assert.equal(pod.terminationGracePeriodSeconds, 60);
 });
 

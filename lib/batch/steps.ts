@@ -6,9 +6,10 @@
  *   main  upload-results   rclone: uploads the results; when it exits, the kubelet stops the server
  */
 import { k8s } from 'cdk8s-plus-28';
+import type * as api from '../k8s/api';
 import type { ModelSpec } from '../spec/schema/spec';
 import type { BatchRequest } from '../runtimes/types';
-import type { ServingContext, Track } from '../constructs/context';
+import type { ServingContext, Track } from '../model/context';
 import { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, rcloneRemote } from '../constructs/model-repository';
 import { restrictedContainerSecurity } from '../constructs/security';
 import { splitUri } from '../spec/uri';
@@ -116,10 +117,10 @@ export interface BatchStepsOptions {
 
 /** Init containers before and after the server, the main container and the volumes of a batch pod. */
 export interface BatchSteps {
-  readonly before: k8s.Container[];
-  readonly after: k8s.Container[];
-  readonly containers: k8s.Container[];
-  readonly volumes: k8s.Volume[];
+  readonly before: api.Container[];
+  readonly after: api.Container[];
+  readonly containers: api.Container[];
+  readonly volumes: api.Volume[];
 }
 
 export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptions): BatchSteps {
@@ -134,7 +135,7 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
   const tmp = { name: 'tmp', mountPath: '/tmp' };
   const common = { imagePullPolicy: 'IfNotPresent', securityContext: sec, terminationMessagePolicy: 'FallbackToLogsOnError' };
   const output = b.output.replace(/\/+$/, '');
-  const download: k8s.Container = {
+  const download: api.Container = {
     name: 'download-inputs',
     image: DOWNLOAD_IMAGE,
     ...common,
@@ -144,7 +145,7 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
     resources: STEP_RESOURCES,
     volumeMounts: [{ name: 'batch-input', mountPath: BATCH_PATHS.input }, tmp],
   };
-  const client: k8s.Container = {
+  const client: api.Container = {
     name: 'client',
     image: BATCH_CLIENT_IMAGE,
     ...common,
@@ -158,7 +159,7 @@ export function batchSteps(ctx: ServingContext, track: Track, o: BatchStepsOptio
       tmp,
     ],
   };
-  const upload: k8s.Container = {
+  const upload: api.Container = {
     name: 'upload-results',
     image: DOWNLOAD_IMAGE,
     ...common,

@@ -1,6 +1,8 @@
 /** What the CLI commands share: output streams, usage errors, loading every file before acting. */
-import { SpecError, SpecIssue } from '../spec/errors';
-import { loadSpecFile, LoadedSpec } from '../spec/load';
+import type { SpecIssue } from '../spec/errors';
+import type { LoadedSpec } from '../spec/load';
+import { loadSpecFiles } from '../model/files';
+import { kubeVersionProblem, DEFAULT_KUBE_VERSION } from '../spec/kube-version';
 
 export interface Io {
   out(s: string): void;
@@ -9,27 +11,19 @@ export interface Io {
 
 export class UsageError extends Error {}
 
-/** Loads every file; collects every problem of every file (and names clashing across files). */
-export function loadAll(files: string[]): { specs: LoadedSpec[]; issues: SpecIssue[] } {
-  if (!files.length) throw new UsageError('no spec FILE given');
-  const specs: LoadedSpec[] = [];
-  const issues: SpecIssue[] = [];
-  for (const f of files) {
-    try {
-      specs.push(...loadSpecFile(f));
-    } catch (e) {
-      if (!(e instanceof SpecError)) throw e;
-      issues.push(...e.issues.map((i) => ({ ...i, file: i.file ?? f })));
-    }
-  }
-  const seen = new Map<string, LoadedSpec>();
-  for (const s of specs) {
-    const name = s.document.metadata.name;
-    const prev = seen.get(name);
-    if (prev) {
-      issues.push({ file: s.file, path: 'metadata.name', message: `"${name}" is also the name of a spec in ${prev.file} (document ${prev.index}); each spec writes ${name}.k8s.yaml, so names must be unique` });
-    } else seen.set(name, s);
-  }
-  return { specs, issues };
+/** The `--kube-version` option every command that validates takes. */
+export const KUBE_VERSION_OPTION = { 'kube-version': { type: 'string' } } as const;
+export const KUBE_VERSION_HELP = `  --kube-version X.Y  target Kubernetes version: features it lacks are refused (default ${DEFAULT_KUBE_VERSION})\n`;
+
+/** The checked `--kube-version` value (a usage error when it is not a known release). */
+export function kubeVersionOption(v: string | undefined): string | undefined {
+  const problem = v === undefined ? undefined : kubeVersionProblem(v);
+  if (problem) throw new UsageError(`--kube-version: ${problem}`);
+  return v;
 }
 
+/** Loads every file (lib/model/files.ts); no file at all is a usage error. */
+export function loadAll(files: string[], kubeVersion?: string): { specs: LoadedSpec[]; issues: SpecIssue[] } {
+  if (!files.length) throw new UsageError('no spec FILE given');
+  return loadSpecFiles(files, { kubeVersion });
+}

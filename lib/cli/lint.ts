@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { formatIssues } from '../spec/errors';
 import { lintDocument } from '../lint';
-import { Io, UsageError, loadAll } from './common';
+import { Io, UsageError, loadAll, KUBE_VERSION_OPTION, KUBE_VERSION_HELP, kubeVersionOption } from './common';
 
 export const LINT_HELP = `Usage: model-serving lint FILE... [--peak-rps R --replica-rps T [--target-utilization U]] [--strict]
 
@@ -15,7 +15,7 @@ Options:
   --replica-rps T          requests per second one replica sustains
   --target-utilization U   planned utilization of a replica at peak (default 0.7)
   --strict                 exit 1 when there is any warning
-`;
+${KUBE_VERSION_HELP}`;
 
 function positiveNumber(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -30,6 +30,7 @@ export function lintCommand(args: string[], io: Io): number {
     options: {
       help: { type: 'boolean', short: 'h' }, strict: { type: 'boolean' },
       'peak-rps': { type: 'string' }, 'replica-rps': { type: 'string' }, 'target-utilization': { type: 'string' },
+      ...KUBE_VERSION_OPTION,
     },
   });
   if (values.help) return io.out(LINT_HELP), 0;
@@ -38,7 +39,7 @@ export function lintCommand(args: string[], io: Io): number {
   const targetUtilization = positiveNumber('target-utilization', values['target-utilization']);
   if (targetUtilization !== undefined && targetUtilization > 1) throw new UsageError(`--target-utilization must be in (0, 1] (got ${targetUtilization})`);
   if ((peakRps === undefined) !== (replicaRps === undefined)) throw new UsageError('--peak-rps and --replica-rps go together');
-  const { specs, issues } = loadAll(positionals);
+  const { specs, issues } = loadAll(positionals, kubeVersionOption(values['kube-version']));
   if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
   let count = 0;
   for (const s of specs) {

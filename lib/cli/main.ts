@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecError, formatIssues } from '../spec/errors';
 import { jsonSchema } from '../spec/json-schema';
-import { Io, UsageError, loadAll } from './common';
+import { Io, UsageError, loadAll, KUBE_VERSION_OPTION, KUBE_VERSION_HELP, kubeVersionOption } from './common';
 import { lintCommand } from './lint';
 import { plan, PLAN_HELP } from './plan';
 
@@ -32,13 +32,15 @@ Nothing is written unless every spec is valid.
 
 Options:
   -o, --output DIR   output directory (created if missing; required)
-  -h, --help         this help
+${KUBE_VERSION_HELP}  -h, --help         this help
 `,
   validate: `Usage: model-serving validate FILE...
 
 Validates every document of every FILE and prints each problem as FILE: FIELD.PATH: RULE.
 Exit code 1 when any spec is invalid.
-`,
+
+Options:
+${KUBE_VERSION_HELP}`,
   schema: `Usage: model-serving schema
 
 Prints the JSON Schema of a ModelServing document. Use it from an editor with the modeline
@@ -48,16 +50,17 @@ Prints the JSON Schema of a ModelServing document. Use it from an editor with th
 };
 
 function synth(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...KUBE_VERSION_OPTION } });
   if (values.help) return io.out(HELP.synth), 0;
   if (!values.output) throw new UsageError('synth needs -o DIR');
-  const { specs, issues } = loadAll(positionals);
+  const kubeVersion = kubeVersionOption(values['kube-version']);
+  const { specs, issues } = loadAll(positionals, kubeVersion);
   if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
   // synthesize everything in memory first: a construct-level error must not leave half the files written
   const { synthesizeSpecs } = require('../synth') as typeof import('../synth');
   let manifests;
   try {
-    manifests = synthesizeSpecs(specs.map((s) => s.document));
+    manifests = synthesizeSpecs(specs.map((s) => s.document), { kubeVersion });
   } catch (e) {
     if (e instanceof SpecError) return io.err(formatIssues(e.issues) + '\n'), 1;
     throw e;
@@ -74,9 +77,9 @@ function synth(args: string[], io: Io): number {
 }
 
 function validate(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...KUBE_VERSION_OPTION } });
   if (values.help) return io.out(HELP.validate), 0;
-  const { specs, issues } = loadAll(positionals);
+  const { specs, issues } = loadAll(positionals, kubeVersionOption(values['kube-version']));
   if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
   for (const s of specs) io.out(`${s.file}: ${s.document.metadata.name}: valid\n`);
   return 0;

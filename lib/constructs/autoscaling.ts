@@ -6,7 +6,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { Kube } from '../k8s/object';
 import { stringify } from 'yaml';
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { RuntimeMetrics } from '../runtimes/types';
@@ -14,7 +14,7 @@ import { hpaCpuTarget } from '../spec/rules-scaling';
 import { assertValidPromql, NamedExpression } from '../observability/promql';
 import { quantityString } from '../spec/quantity';
 import { VPA_API_VERSION, VPA_KIND, VerticalPodAutoscalerSpec, VpaResourceList } from '../k8s/vpa';
-import { ServingContext, Track, TRACK_LABEL } from './context';
+import { ServingContext, Track, TRACK_LABEL } from '../model/context';
 
 type AutoscalingSpec = NonNullable<ModelServingSpec['autoscaling']>;
 type VerticalSpec = NonNullable<ModelServingSpec['verticalAutoscaling']>;
@@ -272,7 +272,7 @@ export class ModelAutoscaling extends Construct {
         new ApiObject(this, idFor('Hpa', t), { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(t), spec });
       }
       if (this.podsMetrics.length) {
-        new k8s.KubeConfigMap(this, 'MetricsAdapterRule', {
+        Kube.ConfigMap(this, 'MetricsAdapterRule', {
           metadata: ctx.metadata(`${ctx.name}-metrics-adapter-rule`, 'metrics-adapter-rule'),
           data: adapterRuleFiles(ctx, this.podsMetrics),
         });

@@ -5,8 +5,9 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext } from './context';
-import { TRACK_LABEL } from './context';
+import { Kube, KubeObject } from '../k8s/object';
+import type { ServingContext } from '../model/context';
+import { TRACK_LABEL } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { trackPodOptions } from './workload';
 import { buildPodTemplate } from './pod';
@@ -52,7 +53,7 @@ export function podFailurePolicy(): k8s.PodFailurePolicy {
 export class ModelBatchJob extends Construct {
   readonly name: string;
   /** The Job (no schedule) or the CronJob. */
-  readonly workload: k8s.KubeJob | k8s.KubeCronJob;
+  readonly workload: KubeObject;
 
   constructor(scope: Construct, id: string, props: ModelBatchJobProps) {
     super(scope, id);
@@ -63,7 +64,7 @@ export class ModelBatchJob extends Construct {
     this.name = ctx.name;
     const opts = trackPodOptions(this, ctx, track, props.repository);
     const clientConfigMapName = `${ctx.name}-batch-client`;
-    new k8s.KubeConfigMap(this, 'ClientConfig', {
+    Kube.ConfigMap(this, 'ClientConfig', {
       metadata: ctx.metadata(clientConfigMapName, 'batch-client'),
       data: clientFiles(ctx, track),
     });
@@ -92,9 +93,9 @@ export class ModelBatchJob extends Construct {
     };
     const metadata = ctx.metadata(ctx.name, 'model-server', { [TRACK_LABEL]: track.key });
     if (b.schedule === undefined) {
-      this.workload = new k8s.KubeJob(this, 'Job', { metadata, spec: jobSpec });
+      this.workload = Kube.Job(this, 'Job', { metadata, spec: jobSpec });
     } else {
-      this.workload = new k8s.KubeCronJob(this, 'CronJob', {
+      this.workload = Kube.CronJob(this, 'CronJob', {
         metadata,
         spec: {
           schedule: b.schedule,

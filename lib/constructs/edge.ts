@@ -4,8 +4,9 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext, Track } from './context';
-import { TRACK_LABEL } from './context';
+import { Kube, KubeObject } from '../k8s/object';
+import type { ServingContext, Track } from '../model/context';
+import { TRACK_LABEL } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { trackPodOptions } from './workload';
 import { buildPodTemplate } from './pod';
@@ -23,7 +24,7 @@ export interface ModelEdgeWorkloadProps {
  * so two pods never write the same hostPath cache and an edge node never needs room for a second server.
  */
 export class ModelEdgeWorkload extends Construct {
-  readonly daemonSet: k8s.KubeDaemonSet;
+  readonly daemonSet: KubeObject;
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ModelEdgeWorkloadProps) {
@@ -33,7 +34,7 @@ export class ModelEdgeWorkload extends Construct {
     if (!edge) throw new Error('ModelEdgeWorkload needs spec.edge');
     const opts = trackPodOptions(this, ctx, track, props.repository);
     this.name = track.name;
-    this.daemonSet = new k8s.KubeDaemonSet(this, 'DaemonSet', {
+    this.daemonSet = Kube.DaemonSet(this, 'DaemonSet', {
       metadata: ctx.metadata(track.name, 'model-server', { [TRACK_LABEL]: track.key }),
       spec: {
         selector: { matchLabels: ctx.selector(track.key) },

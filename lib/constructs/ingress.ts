@@ -10,7 +10,8 @@
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext, Track } from './context';
+import { Kube, KubeObject } from '../k8s/object';
+import type { ServingContext, Track } from '../model/context';
 import { serviceNameFor } from './services';
 import { NGINX_CLASS, NGINX_PREFIX, routePrefix } from '../spec/rules-rollout';
 
@@ -78,9 +79,9 @@ export interface HttpRouteSpec {
  */
 export class ModelIngress extends Construct {
   /** The Ingress, when spec.ingress is set. */
-  readonly ingress?: k8s.KubeIngress;
+  readonly ingress?: KubeObject;
   /** The nginx canary Ingress, for a canary rollout through spec.ingress. */
-  readonly canaryIngress?: k8s.KubeIngress;
+  readonly canaryIngress?: KubeObject;
   /** The HTTPRoute, when spec.gateway is set. */
   readonly httpRoute?: ApiObject;
 
@@ -96,7 +97,7 @@ export class ModelIngress extends Construct {
   }
 
   /** The main Ingress (`canary` undefined) or the nginx canary Ingress for `canary`. */
-  private buildIngress(ctx: ServingContext, id: string, canary: Track | undefined): k8s.KubeIngress {
+  private buildIngress(ctx: ServingContext, id: string, canary: Track | undefined): KubeObject {
     const ing = ctx.spec.ingress!;
     const className = ing.className ?? NGINX_CLASS;
     const plan = routePlan(ctx, ing.path);
@@ -128,7 +129,7 @@ export class ModelIngress extends Construct {
       pathType: plan.kind === 'prefix' ? 'ImplementationSpecific' : 'Prefix',
       backend: { service: { name: service, port: { number: port } } },
     }));
-    return new k8s.KubeIngress(this, id, {
+    return Kube.Ingress(this, id, {
       metadata: { ...base, ...(Object.keys(annotations).length ? { annotations } : {}) },
       spec: {
         ingressClassName: className,

@@ -4,11 +4,13 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
+import type * as api from '../k8s/api';
+import { Kube } from '../k8s/object';
 import type { RepositorySpec } from '../spec/schema/spec';
 import { PATHS } from '../runtimes/types';
 import { splitUri } from '../spec/uri';
 import { quantityString } from '../spec/quantity';
-import type { ServingContext, Track } from './context';
+import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from './security';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
@@ -22,8 +24,8 @@ export interface ModelRepositoryProps {
 
 /** The volumes and containers one track needs for its models. */
 export interface RepositoryMount {
-  readonly volumes: k8s.Volume[];
-  readonly initContainers: k8s.Container[];
+  readonly volumes: api.Volume[];
+  readonly initContainers: api.Container[];
   /** Mounts for the server container. */
   readonly mounts: k8s.VolumeMount[];
   readonly env: k8s.EnvVar[];
@@ -80,7 +82,7 @@ export class ModelRepository extends Construct {
       if (!c || this.created.has(t.repository)) continue;
       const own = t.repository !== this.ctx.spec.repository;
       const name = own ? `${t.name}-models` : `${this.ctx.name}-models`;
-      new k8s.KubePersistentVolumeClaim(this, own ? `${t.key}Pvc` : 'Pvc', {
+      Kube.PersistentVolumeClaim(this, own ? `${t.key}Pvc` : 'Pvc', {
         metadata: this.ctx.metadata(name, 'model-repository'),
         spec: {
           accessModes: [c.accessMode ?? 'ReadOnlyMany'],
@@ -121,7 +123,7 @@ export class ModelRepository extends Construct {
     }
     // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error)
     const uri = repo.uri!;
-    const download: k8s.Container = {
+    const download: api.Container = {
       name: 'download-models',
       image: DOWNLOAD_IMAGE,
       imagePullPolicy: 'IfNotPresent',

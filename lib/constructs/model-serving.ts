@@ -3,11 +3,11 @@
  * same rules as the CLI (all problems at once, as a SpecError), then composes one construct per concern.
  */
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
+import { Kube } from '../k8s/object';
 import { API_VERSION, KIND, ModelServingDocument } from '../spec/schema/spec';
 import { validateDocument } from '../spec/load';
 import { SpecError } from '../spec/errors';
-import { ServingContext, ModelServingProps } from './context';
+import { ServingContext, ModelServingProps } from '../model/context';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
 import { ModelBatchJob } from './batch';
@@ -18,7 +18,10 @@ import { ModelTrafficPolicy } from './traffic-policy';
 import { ModelAutoscaling } from './autoscaling';
 import { ModelObservability } from './observability';
 
-export type { ModelServingProps } from './context';
+/** cdk8s context key that sets the target Kubernetes version of every ModelServing below it. */
+export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
+
+export type { ModelServingProps } from '../model/context';
 
 /** The props of a spec document (metadata + spec). */
 export function propsFromDocument(doc: ModelServingDocument): ModelServingProps {
@@ -28,7 +31,7 @@ export function propsFromDocument(doc: ModelServingDocument): ModelServingProps 
 
 /** The spec document of some props (for validation with the file rules). */
 export function documentFromProps(props: ModelServingProps): ModelServingDocument {
-  const { name, namespace, labels, annotations, ...spec } = props;
+  const { name, namespace, labels, annotations, kubeVersion: _k, ...spec } = props;
   const metadata = JSON.parse(JSON.stringify({ name, namespace, labels, annotations }));
   return { apiVersion: API_VERSION, kind: KIND, metadata, spec: JSON.parse(JSON.stringify(spec)) };
 }
@@ -47,12 +50,13 @@ export class ModelServing extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
     super(scope, id);
-    const issues = validateDocument(documentFromProps(props));
+    const kubeVersion = props.kubeVersion ?? this.node.tryGetContext(KUBE_VERSION_CONTEXT);
+    const issues = validateDocument(documentFromProps(props), { kubeVersion });
     if (issues.length) throw new SpecError(issues);
-    const ctx = (this.context = new ServingContext(props));
+    const ctx = (this.context = new ServingContext({ ...props, kubeVersion }));
     const repository = new ModelRepository(this, 'Repository', { context: ctx });
     if (!ctx.spec.serviceAccountName) {
-      new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      Kube.ServiceAccount(this, 'ServiceAccount', {
         metadata: ctx.metadata(ctx.name, 'model-server'),
         automountServiceAccountToken: false,
       });

@@ -6,8 +6,8 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { k8s } from 'cdk8s-plus-28';
-import { TRACK_LABEL, type ServingContext } from './context';
+import { Kube } from '../k8s/object';
+import { TRACK_LABEL, type ServingContext } from '../model/context';
 import { buildRuleGroups, ruleExpressions, type RuleGroup } from '../observability/alerts';
 import { buildDashboard, dashboardPanels } from '../observability/dashboard';
 import { assertValidPromql } from '../observability/promql';
@@ -81,7 +81,7 @@ export class ModelObservability extends Construct {
       });
     }
     if (mon.dashboard !== false) {
-      new k8s.KubeConfigMap(this, 'Dashboard', {
+      Kube.ConfigMap(this, 'Dashboard', {
         metadata: ctx.metadata(`${ctx.name}-dashboard`, 'dashboard', { ...GRAFANA_DASHBOARD_LABEL }),
         // the sidecar writes every key to one folder: the key is unique per namespace and name
         data: { [`${ctx.namespace}-${ctx.name}.json`]: JSON.stringify(buildDashboard(ctx), null, 2) },

@@ -4,11 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
+import type * as api from '../k8s/api';
 import { PATHS, RuntimeProbe, RuntimeContainer } from '../runtimes/types';
 import { quantityString } from '../spec/quantity';
 import { imageTag } from '../spec/image';
-import type { ServingContext, Track } from './context';
-import { TRACK_LABEL } from './context';
+import type { ServingContext, Track } from '../model/context';
+import { TRACK_LABEL } from '../model/context';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from './security';
 
@@ -33,8 +34,8 @@ export interface PodTemplateOptions {
   /** Spread replicas across nodes (Deployments). */
   readonly spread: boolean;
   /** Extra containers (batch client) and volumes. */
-  readonly extraContainers?: k8s.Container[];
-  readonly extraVolumes?: k8s.Volume[];
+  readonly extraContainers?: api.Container[];
+  readonly extraVolumes?: api.Volume[];
   /**
    * Run the server as a native sidecar (an init container with restartPolicy Always, Kubernetes 1.29+) between
    * the `before` and `after` init containers: the kubelet starts `after` once the server's startupProbe passed
@@ -42,7 +43,7 @@ export interface PodTemplateOptions {
    * Service routes to it.
    * @default - the server is a regular container
    */
-  readonly serverSidecar?: { readonly before: k8s.Container[]; readonly after: k8s.Container[] };
+  readonly serverSidecar?: { readonly before: api.Container[]; readonly after: api.Container[] };
 }
 
 const q = (v: string | number) => k8s.Quantity.fromString(quantityString(v));
@@ -52,6 +53,16 @@ export function toProbe(p: RuntimeProbe, timing: { period: number; failure: numb
   if ('httpGet' in p) return { httpGet: { path: p.httpGet.path, port: k8s.IntOrString.fromString(p.httpGet.port) }, ...base };
   if ('grpc' in p) return { grpc: { port: p.grpc.port, ...(p.grpc.service !== undefined ? { service: p.grpc.service } : {}) }, ...base };
   return { exec: { command: p.exec.command }, ...base };
+}
+
+/**
+ * The preStop pause: the kubelet's own sleep action where the target has it (no `sleep` binary needed in the
+ * image), else `sleep` run in the server container.
+ */
+export function preStopPause(ctx: ServingContext): api.LifecycleHandler {
+  return ctx.supports('preStopSleep')
+    ? { sleep: { seconds: PRESTOP_SLEEP_SECONDS } }
+    : { exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } };
 }
 
 /** Short hash of the runtime config: a change rolls the pods. */
@@ -121,12 +132,12 @@ function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySprea
 }
 
 /** The full pod template of `track`. */
-export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8s.PodTemplateSpec {
+export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): api.PodTemplateSpec {
   const rctx = ctx.runtimeContext(o.track);
   const rc = ctx.runtime.container(rctx);
   const sec = restrictedContainerSecurity(ctx);
   const startup = ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds;
-  const volumes: k8s.Volume[] = [
+  const volumes: api.Volume[] = [
     ...o.repository.volumes,
     ...(o.configMapName ? [{ name: 'runtime-config', configMap: { name: o.configMapName } }] : []),
     ...(rc.needsAssembledRepository ? [{ name: 'repository', emptyDir: { sizeLimit: q('64Mi') } }] : []),
@@ -140,7 +151,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
     'runtime-config': { name: 'runtime-config', mountPath: PATHS.config, readOnly: true },
     repository: { name: 'repository', mountPath: PATHS.repository },
   };
-  const steps: k8s.Container[] = ctx.runtime.initSteps(rctx).map((s) => ({
+  const steps: api.Container[] = ctx.runtime.initSteps(rctx).map((s) => ({
     name: s.name,
     image: SHELL_IMAGE,
     imagePullPolicy: 'IfNotPresent',
@@ -149,7 +160,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
     securityContext: sec,
     volumeMounts: s.mounts.map((m) => (m === 'model-store' ? o.repository.mounts.find((x) => x.name === 'model-store') ?? mountFor[m] : mountFor[m])),
   }));
-  const server: k8s.Container = {
+  const server: api.Container = {
     name: 'server',
     image: o.track.image,
     imagePullPolicy: 'IfNotPresent',
@@ -161,7 +172,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): k8
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
     livenessProbe: toProbe(rc.livenessProbe, { period: 10, failure: 3, timeout: 5 }),
-    ...(o.serverSidecar ? { restartPolicy: 'Always' } : { lifecycle: { preStop: { exec: { command: ['sleep', String(PRESTOP_SLEEP_SECONDS)] } } } }),
+    ...(o.serverSidecar ? { restartPolicy: 'Always' } : { lifecycle: { preStop: preStopPause(ctx) } }),
     securityContext: sec,
     volumeMounts: [
       ...o.repository.mounts,

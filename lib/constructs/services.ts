@@ -5,7 +5,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext, Track } from './context';
+import { Kube } from '../k8s/object';
+import type { ServingContext, Track } from '../model/context';
 
 export interface ModelServicesProps {
   readonly context: ServingContext;
@@ -32,7 +33,7 @@ export class ModelServices extends Construct {
     const local = ctx.mode === 'edge' ? { internalTrafficPolicy: 'Local' } : {};
     for (const t of ctx.tracks) {
       const idFor = { stable: 'Service', active: 'Service', preview: 'PreviewService', canary: 'CanaryService' }[t.role];
-      new k8s.KubeService(this, idFor, {
+      Kube.Service(this, idFor, {
         metadata: ctx.metadata(serviceNameFor(ctx, t), 'model-server'),
         spec: { type: 'ClusterIP', selector: ctx.selector(t.key), ports, ...local },
       });
@@ -40,10 +41,10 @@ export class ModelServices extends Construct {
     const metricsPort = ctx.runtime.ports.find((p) => p.name === ctx.runtime.metrics.portName)!;
     this.serviceName = ctx.name;
     this.metricsServiceName = `${ctx.name}-metrics`;
-    new k8s.KubeService(this, 'MetricsService', {
+    Kube.Service(this, 'MetricsService', {
       metadata: ctx.metadata(this.metricsServiceName, 'metrics', { 'model-serving/metrics': 'true' }),
       spec: {
-        clusterIp: 'None',
+        clusterIP: 'None',
         selector: ctx.selector(),
         ports: [{ name: metricsPort.name, port: metricsPort.port, targetPort: k8s.IntOrString.fromString(metricsPort.name), protocol: 'TCP' }],
       },

@@ -5,7 +5,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext, Track } from './context';
+import { Kube, KubeObject } from '../k8s/object';
+import type { ServingContext, Track } from '../model/context';
 import { lowestReplicas } from '../spec/rules-rollout';
 
 /** Namespaces allowed to reach the serving ports when the spec names none. */
@@ -51,8 +52,8 @@ const namespaces = (names: readonly string[]): k8s.NetworkPolicyPeer => ({
  * Deployment), as the spec asks.
  */
 export class ModelTrafficPolicy extends Construct {
-  readonly networkPolicy?: k8s.KubeNetworkPolicy;
-  readonly budgets: k8s.KubePodDisruptionBudget[] = [];
+  readonly networkPolicy?: KubeObject;
+  readonly budgets: KubeObject[] = [];
 
   constructor(scope: Construct, id: string, props: ModelTrafficPolicyProps) {
     super(scope, id);
@@ -64,7 +65,7 @@ export class ModelTrafficPolicy extends Construct {
     }
   }
 
-  private buildNetworkPolicy(ctx: ServingContext): k8s.KubeNetworkPolicy {
+  private buildNetworkPolicy(ctx: ServingContext): KubeObject {
     const np = ctx.spec.networkPolicy ?? {};
     const { ports, httpPortName, metrics } = ctx.runtime;
     // the metrics port only, unless the runtime serves its metrics on the HTTP port (then that port serves too)
@@ -72,7 +73,7 @@ export class ModelTrafficPolicy extends Construct {
     const serving = ports.filter((p) => !p.management && (p.name !== metrics.portName || p.name === httpPortName));
     const metricsPort = ports.find((p) => p.name === metrics.portName)!;
     const tcp = (port: number): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
-    return new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    return Kube.NetworkPolicy(this, 'NetworkPolicy', {
       metadata: ctx.metadata(ctx.name, 'network-policy'),
       spec: {
         podSelector: { matchLabels: ctx.selector() },
@@ -91,9 +92,9 @@ export class ModelTrafficPolicy extends Construct {
     });
   }
 
-  private buildBudget(ctx: ServingContext, track: Track, bounds: { minAvailable?: number | string; maxUnavailable?: number | string }): k8s.KubePodDisruptionBudget {
+  private buildBudget(ctx: ServingContext, track: Track, bounds: { minAvailable?: number | string; maxUnavailable?: number | string }): KubeObject {
     const id = track.role === 'stable' ? 'Pdb' : `Pdb-${track.key}`;
-    return new k8s.KubePodDisruptionBudget(this, id, {
+    return Kube.PodDisruptionBudget(this, id, {
       metadata: ctx.metadata(track.name, 'disruption-budget', { 'model-serving/track': track.key }),
       spec: {
         selector: { matchLabels: ctx.selector(track.key) },

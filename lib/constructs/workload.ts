@@ -4,7 +4,8 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import type { ServingContext, Track } from './context';
+import { Kube, KubeObject } from '../k8s/object';
+import type { ServingContext, Track } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { buildPodTemplate, PodTemplateOptions } from './pod';
 
@@ -25,7 +26,7 @@ export function trackPodOptions(scope: Construct, ctx: ServingContext, track: Tr
   let configMapName: string | undefined;
   if (Object.keys(files).length) {
     configMapName = `${track.name}-config`;
-    new k8s.KubeConfigMap(scope, 'Config', {
+    Kube.ConfigMap(scope, 'Config', {
       metadata: ctx.metadata(configMapName, 'runtime-config', { 'model-serving/track': track.key }),
       data: files,
     });
@@ -43,7 +44,7 @@ export function progressDeadline(ctx: ServingContext): number {
  * Rolling updates default to maxSurge 0 / maxUnavailable 1: a rollout never needs a spare GPU.
  */
 export class ModelWorkload extends Construct {
-  readonly deployment: k8s.KubeDeployment;
+  readonly deployment: KubeObject;
   readonly name: string;
 
   constructor(scope: Construct, id: string, props: ModelWorkloadProps) {
@@ -53,7 +54,7 @@ export class ModelWorkload extends Construct {
     const ru = ctx.spec.rollingUpdate ?? {};
     const ios = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     this.name = track.name;
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+    this.deployment = Kube.Deployment(this, 'Deployment', {
       metadata: ctx.metadata(track.name, 'model-server', { 'model-serving/track': track.key }),
       spec: {
         ...(props.autoscaled ? {} : { replicas: ctx.spec.replicas ?? 1 }),

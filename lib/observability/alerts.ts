@@ -5,7 +5,7 @@
  * Pod alerts use kube-state-metrics, scoped by ownership (pod -> ReplicaSet -> Deployment, or DaemonSet).
  * docs/OBSERVABILITY.md explains every rule and threshold.
  */
-import type { ServingContext } from '../constructs/context';
+import type { ServingContext } from '../model/context';
 
 /** Alert names: a contract (routes, silences and runbook pages use them). */
 export const ALERTS = {

@@ -14,7 +14,7 @@ import { DataqueryBuilder } from '@grafana/grafana-foundation-sdk/prometheus';
 import {
   GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement, VizLegendOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
-import type { ServingContext } from '../constructs/context';
+import type { ServingContext } from '../model/context';
 import { DEFAULT_THRESHOLDS, ratio } from './alerts';
 
 /** The datasource variable every panel uses. */

@@ -55,7 +55,7 @@ export class ModelServingStackError extends pulumi.RunError {
 
 function prepare(name: string, args: ModelServingStackArgs): ResourcePlan {
   try {
-    const plan = planResources(loadDocuments(args), { componentName: name, createNamespace: args.createNamespace });
+    const plan = planResources(loadDocuments(args), { componentName: name, createNamespace: args.createNamespace, kubeVersion: args.kubeVersion });
     plan.resources.forEach(classFor); // fail before registering anything
     return plan;
   } catch (e) {

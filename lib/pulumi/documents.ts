@@ -5,7 +5,7 @@
 import type { ModelServingDocument } from '../spec/schema/spec';
 import { SpecError } from '../spec/errors';
 import { validateDocument } from '../spec/load';
-import { loadAll } from '../cli/common';
+import { loadSpecFiles } from '../model/files';
 
 /** Where the spec comes from: exactly one of the two. */
 export interface SpecSource {
@@ -16,6 +16,11 @@ export interface SpecSource {
   readonly specFile?: string;
   /** One spec document already in memory (plain values, not Pulumi Inputs); validated like a file. */
   readonly spec?: ModelServingDocument;
+  /**
+   * Target Kubernetes version (MAJOR.MINOR): features the cluster lacks are refused (as `model-serving synth
+   * --kube-version`). @default - 1.35, the oldest supported release
+   */
+  readonly kubeVersion?: string;
 }
 
 /**
@@ -29,11 +34,11 @@ export function loadDocuments(source: SpecSource): ModelServingDocument[] {
     throw new TypeError(`ModelServingStack needs exactly one of specFile and spec (got ${hasFile ? 'both' : 'neither'})`);
   }
   if (hasFile) {
-    const { specs, issues } = loadAll([source.specFile!]);
+    const { specs, issues } = loadSpecFiles([source.specFile!], { kubeVersion: source.kubeVersion });
     if (issues.length) throw new SpecError(issues);
     return specs.map((s) => s.document);
   }
-  const issues = validateDocument(source.spec);
+  const issues = validateDocument(source.spec, { kubeVersion: source.kubeVersion });
   if (issues.length) throw new SpecError(issues);
   return [source.spec!];
 }

@@ -129,6 +129,8 @@ export interface PlanOptions {
    * @default false - the namespace must exist
    */
   readonly createNamespace?: boolean;
+  /** Target Kubernetes version (MAJOR.MINOR). @default - 1.35, the oldest supported release */
+  readonly kubeVersion?: string;
 }
 
 /** Thrown when the synthesized objects cannot be registered as they are (never a spec problem). */
@@ -271,7 +273,7 @@ export function servingEndpoint(doc: ModelServingDocument, objects: readonly Rec
  * registration. Throws SpecError as synthesis does, and PlanError when two objects would share a Pulumi name.
  */
 export function planResources(docs: readonly ModelServingDocument[], options: PlanOptions): ResourcePlan {
-  const manifests = synthesizeSpecs(docs);
+  const manifests = synthesizeSpecs(docs, { kubeVersion: options.kubeVersion });
   const prefix = options.componentName;
   const nameOf = (o: Record<string, any>) => `${prefix}-${String(o.kind).toLowerCase()}-${o.metadata?.name}`;
   const drafts: Omit<PlannedResource, 'dependsOn'>[] = [];

@@ -19,6 +19,12 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 const compiled = TypeCompiler.Compile(DocumentSchema);
 
+/** Options of validation that are not part of the spec file. */
+export interface ValidateOptions {
+  /** Target Kubernetes version (MAJOR.MINOR). @default - DEFAULT_KUBE_VERSION (lib/spec/kube-version.ts) */
+  readonly kubeVersion?: string;
+}
+
 /** A validated document and where it came from. */
 export interface LoadedSpec {
   readonly document: ModelServingDocument;
@@ -75,7 +81,7 @@ function findForbiddenKeys(value: unknown, path: string, out: SpecIssue[]): void
 }
 
 /** Validates one parsed document: envelope, schema, then cross-field rules. Returns every issue. */
-export function validateDocument(raw: unknown): SpecIssue[] {
+export function validateDocument(raw: unknown, options: ValidateOptions = {}): SpecIssue[] {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return [{ path: '', message: `a document must be a mapping with apiVersion: ${API_VERSION} and kind: ${KIND}` }];
   }
@@ -97,11 +103,11 @@ export function validateDocument(raw: unknown): SpecIssue[] {
     if (issues.length >= MAX_ISSUES) break;
   }
   if (issues.length) return issues;
-  return checkRules(raw as ModelServingDocument);
+  return checkRules(raw as ModelServingDocument, options);
 }
 
 /** Parses YAML or JSON text with one or more documents; throws SpecError with every problem. */
-export function parseSpecs(text: string, file?: string): LoadedSpec[] {
+export function parseSpecs(text: string, file?: string, options: ValidateOptions = {}): LoadedSpec[] {
   if (Buffer.byteLength(text, 'utf8') > MAX_SPEC_BYTES) {
     throw new SpecError([{ path: '', message: `file is larger than ${MAX_SPEC_BYTES} bytes; a spec is a few KiB` }], file);
   }
@@ -130,7 +136,7 @@ export function parseSpecs(text: string, file?: string): LoadedSpec[] {
       return;
     }
     if (raw === null || raw === undefined) return; // an empty document, e.g. after a trailing '---'
-    const issues = validateDocument(raw);
+    const issues = validateDocument(raw, options);
     for (const x of issues) push(x.path, x.message);
     if (!issues.length) loaded.push({ document: raw as ModelServingDocument, file, index: i + 1 });
   });
@@ -140,7 +146,7 @@ export function parseSpecs(text: string, file?: string): LoadedSpec[] {
 }
 
 /** Reads and validates one spec file (YAML or JSON). Throws SpecError naming the file. */
-export function loadSpecFile(file: string): LoadedSpec[] {
+export function loadSpecFile(file: string, options: ValidateOptions = {}): LoadedSpec[] {
   let text: string;
   try {
     const st = statSync(file);
@@ -151,7 +157,7 @@ export function loadSpecFile(file: string): LoadedSpec[] {
     if (e instanceof SpecError) throw e;
     throw new SpecError([{ path: '', message: `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], file);
   }
-  return parseSpecs(text, file);
+  return parseSpecs(text, file, options);
 }
 
 /** Loads every spec of every file; collects the problems of all files before throwing one SpecError. */

@@ -14,6 +14,9 @@ import { checkScaling } from './rules-scaling';
 import { checkRollout, checkTraffic, trackEntries, trackImageIssues } from './rules-rollout';
 import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
+import { checkKubeTarget } from './rules-kube';
+import { resolveKubeVersion } from './kube-version';
+import type { ValidateOptions } from './load';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
@@ -135,7 +138,7 @@ function checkDisruption(list: IssueList, spec: ModelServingSpec): void {
 }
 
 /** Every cross-field rule of one document. Assumes the document passed the schema. */
-export function checkRules(doc: ModelServingDocument): SpecIssue[] {
+export function checkRules(doc: ModelServingDocument, options: ValidateOptions = {}): SpecIssue[] {
   const list = new IssueList();
   const spec = doc.spec;
   const runtime = getRuntime(spec.runtime);
@@ -156,6 +159,7 @@ export function checkRules(doc: ModelServingDocument): SpecIssue[] {
   for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
   checkModes(list, spec);
   checkMonitoring(list, spec);
+  checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) {
     const issues = runtime.validate(spec, image);

@@ -13,7 +13,7 @@ const AREAS: Record<string, string> = {
   'runtime-triton': 'Triton', 'runtime-tfserving': 'TF Serving', 'runtime-torchserve': 'TorchServe', 'runtime-vllm': 'vLLM',
   'model-sources': 'Model sources', 'autoscaling': 'Autoscaling', 'plan': 'Capacity plan', 'traffic': 'Ingress, Gateway, NetworkPolicy, PDB',
   'rollout': 'Blue-green and canary', 'observability': 'Monitoring', 'batch': 'Batch mode', 'edge': 'Edge mode', 'pulumi': 'Pulumi',
-  'spec-properties': 'Properties over random input',
+  'spec-properties': 'Properties over random input', 'kube-version': 'Target Kubernetes version',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

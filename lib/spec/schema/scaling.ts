@@ -11,7 +11,7 @@ const ScalingRules = Obj({
   stabilizationWindowSeconds: Opt(Type.Integer({ minimum: 0, maximum: 3600 })),
   selectPolicy: Opt(Type.Union([Type.Literal('Max'), Type.Literal('Min'), Type.Literal('Disabled')])),
   policies: Opt(Type.Array(ScalingPolicy)),
-  tolerance: Opt(Quantity('Ratio of metric change below which the HPA does not scale, e.g. 0.05 (Kubernetes 1.33+, HPAConfigurableTolerance feature gate). @default - the cluster-wide tolerance (0.1)')),
+  tolerance: Opt(Quantity('Ratio of metric change below which the HPA does not scale, e.g. 0.05 (Kubernetes 1.35+: feature gate HPAConfigurableTolerance, beta on by default). @default - the cluster-wide tolerance (0.1)')),
 });
 
 export const ScalingSchemas = {

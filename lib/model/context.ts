@@ -6,6 +6,7 @@ import type { ModelServingSpec, ModelSpec, RepositorySpec } from '../spec/schema
 import type { ServingRuntime, RuntimeContext } from '../runtimes/types';
 import { getRuntime } from '../runtimes/registry';
 import { imageTag } from '../spec/image';
+import { resolveKubeVersion, kubeSupports, KubeFeature } from '../spec/kube-version';
 
 /** Props of ModelServing: the spec, plus the metadata fields. */
 export interface ModelServingProps extends ModelServingSpec {
@@ -17,6 +18,12 @@ export interface ModelServingProps extends ModelServingSpec {
   readonly labels?: Record<string, string>;
   /** Copied onto every object. @default - none */
   readonly annotations?: Record<string, string>;
+  /**
+   * Target Kubernetes version (MAJOR.MINOR), not part of the spec file (the CLI's `--kube-version`). Features
+   * the target lacks are refused; defaults with a newer form use the older one.
+   * @default - the `model-serving/kube-version` cdk8s context value, else 1.35 (the oldest supported release)
+   */
+  readonly kubeVersion?: string;
 }
 
 export const TRACK_LABEL = 'model-serving/track';
@@ -49,9 +56,12 @@ export class ServingContext {
   readonly gpuResource: string;
   readonly image: string;
   readonly tracks: readonly Track[];
+  /** The target Kubernetes version (MAJOR.MINOR). */
+  readonly kubeVersion: string;
 
   constructor(readonly props: ModelServingProps) {
-    const { name, namespace, labels: _l, annotations: _a, ...spec } = props;
+    const { name, namespace, labels: _l, annotations: _a, kubeVersion, ...spec } = props;
+    this.kubeVersion = resolveKubeVersion(kubeVersion);
     this.spec = spec;
     this.name = name;
     this.namespace = namespace ?? 'default';
@@ -80,6 +90,11 @@ export class ServingContext {
       return [this.track('stable', 'stable', this.name, undefined), this.track('canary', 'canary', `${this.name}-canary`, r.canary)];
     }
     return Object.entries(r.tracks ?? {}).map(([key, t]) => this.track(key, key === r.active ? 'active' : 'preview', `${this.name}-${key}`, t));
+  }
+
+  /** Whether the target Kubernetes version has `feature`. */
+  supports(feature: KubeFeature): boolean {
+    return kubeSupports(this.kubeVersion, feature);
   }
 
   /** The recommended labels plus the user's, for an object of `component`. */

@@ -1,0 +1,96 @@
+/**
+ * Kubernetes API types for what this project emits: cdk8s-plus-28's L1 interfaces (Kubernetes 1.28), widened by
+ * the fields added since 1.28 that we write. Every widened field is listed in `NEWER_FIELDS` with the release
+ * that has it; objects carrying them are emitted through `KubeObject` (./object.ts), which cannot drop a field.
+ * Field shapes follow kubernetes/kubernetes `staging/src/k8s.io/api/core/v1/types.go` (and the apps, batch
+ * groups) of the release named in each entry.
+ */
+import type { k8s } from 'cdk8s-plus-28';
+
+/** lifecycle handler with `sleep` (PodLifecycleSleepAction). */
+export interface LifecycleHandler extends k8s.LifecycleHandler {
+  readonly sleep?: { readonly seconds: number };
+}
+export interface Lifecycle {
+  readonly postStart?: LifecycleHandler;
+  readonly preStop?: LifecycleHandler;
+}
+
+/**
+ * The L1 interfaces rename a few JSON fields to camel case (`clusterIP` is `clusterIp`, `hostPID` is `hostPid`)
+ * and their serializer renames them back. Objects here are written as JSON, so those fields are left out of
+ * the types (a use is a compile error) and, where we need one, declared with its JSON name.
+ */
+export interface ContainerPort extends Omit<k8s.ContainerPort, 'hostIp'> {}
+
+export interface Container extends Omit<k8s.Container, 'lifecycle' | 'ports'> {
+  readonly lifecycle?: Lifecycle;
+  readonly ports?: ContainerPort[];
+}
+
+export type Volume = k8s.Volume;
+
+export interface PodSpec extends Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'volumes' | 'hostPid' | 'hostIpc' | 'setHostnameAsFqdn'> {
+  readonly containers: Container[];
+  readonly initContainers?: Container[];
+  readonly volumes?: Volume[];
+}
+
+export interface PodTemplateSpec {
+  readonly metadata?: k8s.ObjectMeta;
+  readonly spec?: PodSpec;
+}
+
+export interface DeploymentSpec extends Omit<k8s.DeploymentSpec, 'template'> {
+  readonly template: PodTemplateSpec;
+}
+export interface DaemonSetSpec extends Omit<k8s.DaemonSetSpec, 'template'> {
+  readonly template: PodTemplateSpec;
+}
+export interface JobSpec extends Omit<k8s.JobSpec, 'template'> {
+  readonly template: PodTemplateSpec;
+}
+export interface CronJobSpec extends Omit<k8s.CronJobSpec, 'jobTemplate'> {
+  readonly jobTemplate: { readonly metadata?: k8s.ObjectMeta; readonly spec?: JobSpec };
+}
+export interface ServiceSpec extends Omit<k8s.ServiceSpec, 'clusterIp' | 'loadBalancerIp'> {
+  /** `None` makes a headless Service. */
+  readonly clusterIP?: string;
+}
+
+/** The props of an object of kind K: metadata and spec. */
+export interface ObjectProps<S> {
+  readonly metadata: k8s.ObjectMeta;
+  readonly spec: S;
+}
+
+/** A field newer than Kubernetes 1.28 that this project emits. */
+export interface NewerField {
+  /** Kind of the object that carries it. */
+  readonly kind: string;
+  /** Path in the object, `[]` for every list item (e.g. `spec.template.spec.containers[].lifecycle.preStop.sleep`). */
+  readonly path: string;
+  /** First Kubernetes release where the field works without enabling a feature gate. */
+  readonly since: string;
+  /** Feature gate (or API) and the source the version was read in. */
+  readonly source: string;
+}
+
+/**
+ * Every field newer than 1.28 that the project emits. test/no-drop.test.ts checks that each one survives
+ * synthesis, and that no emitted field outside the 1.28 schema is missing from this list.
+ */
+export const NEWER_FIELDS: readonly NewerField[] = [
+  ...['Deployment', 'DaemonSet'].map((kind) => ({
+    kind,
+    path: 'spec.template.spec.containers[].lifecycle.preStop.sleep',
+    since: '1.30',
+    source: 'feature gate PodLifecycleSleepAction (beta, on by default, in 1.30; GA in 1.34)',
+  })),
+  ...['scaleUp', 'scaleDown'].map((dir) => ({
+    kind: 'HorizontalPodAutoscaler',
+    path: `spec.behavior.${dir}.tolerance`,
+    since: '1.35',
+    source: 'feature gate HPAConfigurableTolerance (alpha 1.33, beta on by default 1.35)',
+  })),
+];

@@ -1,0 +1,29 @@
+/**
+ * Reading spec files for every entry point (CLI, cdk8s app, Pulumi): every document of every file is
+ * validated, and names that clash across files are reported, before anyone synthesizes or writes.
+ */
+import { SpecError, SpecIssue } from '../spec/errors';
+import { loadSpecFile, LoadedSpec, ValidateOptions } from '../spec/load';
+
+/** Loads every file; collects every problem of every file (and names clashing across files). */
+export function loadSpecFiles(files: readonly string[], options: ValidateOptions = {}): { specs: LoadedSpec[]; issues: SpecIssue[] } {
+  const specs: LoadedSpec[] = [];
+  const issues: SpecIssue[] = [];
+  for (const f of files) {
+    try {
+      specs.push(...loadSpecFile(f, options));
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      issues.push(...e.issues.map((i) => ({ ...i, file: i.file ?? f })));
+    }
+  }
+  const seen = new Map<string, LoadedSpec>();
+  for (const s of specs) {
+    const name = s.document.metadata.name;
+    const prev = seen.get(name);
+    if (prev) {
+      issues.push({ file: s.file, path: 'metadata.name', message: `"${name}" is also the name of a spec in ${prev.file} (document ${prev.index}); each spec writes ${name}.k8s.yaml, so names must be unique` });
+    } else seen.set(name, s);
+  }
+  return { specs, issues };
+}

@@ -1,0 +1,90 @@
+/** The target Kubernetes version: accepted values, refusals of features the target lacks, fallbacks. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Chart, Testing } from 'cdk8s';
+import { main } from '../lib/cli/main';
+import { validateDocument } from '../lib/spec/load';
+import { resolveKubeVersion, kubeAtLeast, DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS, KUBE_FEATURES } from '../lib/spec/kube-version';
+import { ModelServing, KUBE_VERSION_CONTEXT, propsFromDocument } from '../lib/constructs/model-serving';
+import { synthesizeSpecs } from '../lib/synth';
+import { tritonDoc, container, find } from './support/synth';
+
+const batch = tritonDoc({ mode: 'batch', batch: { input: 's3://data/in/', output: 's3://data/out/' } });
+
+function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+test('the default target is the oldest supported release', () => {
+  assert.equal(DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS[0]);
+  assert.equal(resolveKubeVersion(undefined), '1.35');
+  assert.equal(resolveKubeVersion('v1.36'), '1.36');
+});
+
+test('versions compare by minor number, not as text', () => {
+  assert.ok(kubeAtLeast('1.30', '1.29'));
+  assert.ok(!kubeAtLeast('1.9', '1.29'));
+  assert.ok(kubeAtLeast('1.37', '1.37'));
+});
+
+test('every feature names a release the project knows', () => {
+  for (const [name, f] of Object.entries(KUBE_FEATURES)) assert.doesNotThrow(() => resolveKubeVersion(f.since), name);
+});
+
+test('refuses mode batch on a target without native sidecars, naming the release that has them', () => {
+  assert.deepEqual(validateDocument(batch, { kubeVersion: '1.28' }).map((i) => `${i.path}: ${i.message}`), [
+    'spec.mode: mode batch (the server runs as a sidecar of the batch client) needs native sidecar containers (an init container with restartPolicy: Always; ' +
+    'feature gate SidecarContainers, beta on by default in 1.29, GA 1.33), which Kubernetes 1.29 has; the target is 1.28 (--kube-version)',
+  ]);
+  assert.deepEqual(validateDocument(batch, { kubeVersion: '1.29' }), []);
+});
+
+test('refuses an HPA tolerance on a target before 1.35', () => {
+  const doc = tritonDoc({ autoscaling: { maxReplicas: 4, behavior: { scaleDown: { tolerance: 0.05 } } } });
+  const issues = validateDocument(doc, { kubeVersion: '1.34' });
+  assert.deepEqual(issues.map((i) => i.path), ['spec.autoscaling.behavior.scaleDown.tolerance']);
+  assert.match(issues[0].message, /which Kubernetes 1\.35 has; the target is 1\.34/);
+  assert.deepEqual(validateDocument(doc), []);
+});
+
+test('synth --kube-version refuses what the target lacks and writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-kv-'));
+  const f = join(dir, 'b.yaml');
+  writeFileSync(f, JSON.stringify(batch));
+  const r = run(['synth', f, '-o', join(dir, 'out'), '--kube-version', '1.28']);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /b\.yaml: spec\.mode: mode batch .* which Kubernetes 1\.29 has; the target is 1\.28/);
+  assert.equal(existsSync(join(dir, 'out')), false);
+  assert.equal(run(['synth', f, '-o', join(dir, 'out'), '--kube-version', '1.37']).code, 0);
+});
+
+test('rejects an unknown --kube-version as a usage error (exit 2)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ms-kv-'));
+  const f = join(dir, 'a.yaml');
+  writeFileSync(f, JSON.stringify(tritonDoc()));
+  for (const [v, why] of [['1.x', /is not a Kubernetes version: write MAJOR\.MINOR/], ['1.27', /use 1\.28 to 1\.37/], ['1.99', /use 1\.28 to 1\.37/]] as const) {
+    const r = run(['validate', f, '--kube-version', v]);
+    assert.equal(r.code, 2, v);
+    assert.match(r.err, why);
+  }
+});
+
+test('the construct takes kubeVersion from its props or from the cdk8s context', () => {
+  const props = propsFromDocument(batch);
+  assert.throws(() => new ModelServing(new Chart(Testing.app(), 'c'), 'm', { ...props, kubeVersion: '1.28' }), /the target is 1\.28/);
+  const app = new App();
+  app.node.setContext(KUBE_VERSION_CONTEXT, '1.28');
+  assert.throws(() => new ModelServing(new Chart(app, 'c'), 'm', props), /the target is 1\.28/);
+});
+
+test('the preStop pause uses the sleep action from 1.30 and sleep in the container before', () => {
+  const pre = (v: string) => container(find(synthesizeSpecs([tritonDoc()], { kubeVersion: v })[0].objects, 'Deployment')).lifecycle.preStop;
+  assert.deepEqual(pre('1.30'), { sleep: { seconds: 15 } });
+  assert.deepEqual(pre('1.29'), { exec: { command: ['sleep', '15'] } });
+});

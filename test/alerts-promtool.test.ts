@@ -93,8 +93,12 @@ function expand(text: string, labels: Record<string, string>, value: number): st
 // ---- promtool test rules ----
 
 function unitTest(groups: RuleGroup[], c: AlertCase): string {
-  const rule = groups.flatMap((g) => g.rules).find((r): r is AlertingRule => 'alert' in r && r.alert === c.alert);
-  assert.ok(rule, `the PrometheusRule has no alert ${c.alert}`);
+  // several rules may share an alert name (ModelServingDown: one per serving track): the firing one carries the
+  // expected static labels
+  const named = groups.flatMap((g) => g.rules).filter((r): r is AlertingRule => 'alert' in r && r.alert === c.alert);
+  assert.ok(named.length, `the PrometheusRule has no alert ${c.alert}`);
+  const rule = c.fires ? named.find((r) => Object.entries(r.labels).every(([k, v]) => c.fires!.labels[k] === v)) : named[0];
+  assert.ok(rule, `no ${c.alert} rule has the labels ${JSON.stringify(c.fires?.labels)}`);
   const expAlerts = c.fires ? [{
     exp_labels: c.fires.labels,
     exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, { ...c.fires!.labels }, c.fires!.value)])),
@@ -153,6 +157,11 @@ const variants: { title: string; doc: Record<string, unknown> }[] = [
     title: 'triton with custom thresholds and runbooks',
     doc: { monitoring: { alerts: { p95LatencySeconds: 0.25, maxErrorRatePercent: 0.5, maxQueueTimeSeconds: 0.05, minGpuUtilizationPercent: 0, maxGpuMemoryPercent: 95, runbookBaseUrl: 'https://runbooks.example.org/ml/' } } },
   },
+  {
+    title: 'vllm with custom token-latency and KV-cache thresholds',
+    doc: { ...ALERT_FIXTURES.vllm[0].doc, monitoring: { alerts: { timeToFirstTokenP95Seconds: 0.8, interTokenLatencyP95Seconds: 0.05, maxGpuMemoryPercent: 97 } } },
+  },
+  { title: 'triton with a canary on MIG slices', doc: { ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} }, resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-1g.10gb' } } } },
 ];
 
 for (const v of variants) {

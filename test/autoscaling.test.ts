@@ -86,7 +86,9 @@ for (const runtime of RUNTIME_REGISTRY) {
     const series = [m.inferenceCounter, ...(m.queueTimeCounters ? [m.queueTimeCounters[0]] : []), ...(m.pendingGauge ? [m.pendingGauge] : [])];
     assert.equal(metrics.length, series.length);
     metrics.forEach((pm, i) => {
-      assert.equal(pm.rule.seriesQuery, `${series[i]}{namespace!="",pod!=""}`);
+      const only = i === 0 && m.inferenceCounterMatchers ? `,${m.inferenceCounterMatchers}` : '';
+      assert.equal(pm.rule.seriesQuery, `${series[i]}{namespace!="",pod!=""${only}}`);
+      if (only) assert.ok(pm.rule.metricsQuery.includes(`<<.LabelMatchers>>${only}}`), pm.rule.metricsQuery);
       assert.ok(new RegExp(pm.rule.name.matches).test(series[i]), pm.rule.name.matches);
       assert.match(pm.name, /^[A-Za-z_][A-Za-z0-9_]*$/);
       assert.equal(pm.rule.name.as, pm.name);
@@ -335,4 +337,40 @@ test('construct IDs: a canary keeps the stable track\'s autoscaler IDs, the cana
     'Hpa-canary=HorizontalPodAutoscaler/m-canary', 'Hpa=HorizontalPodAutoscaler/m', 'MetricsAdapterRule=ConfigMap/m-metrics-adapter-rule',
     'Vpa-canary=VerticalPodAutoscaler/m-canary', 'Vpa=VerticalPodAutoscaler/m',
   ]);
+});
+
+test('TF Serving\'s inference-rate adapter rule counts inference calls only, never the readiness probe\'s metadata GETs', (t) => {
+  const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+  if (spawnSync('promtool', ['--version']).status !== 0) return t.skip('promtool not found: apt-get install -y prometheus');
+  const tfs = RUNTIME_REGISTRY.find((r) => r.name === 'tfserving')!.metrics;
+  const [pm] = podsMetrics(tfs, { maxReplicas: 2, targetInferencesPerSecondPerPod: 10 });
+  assert.equal(pm.name, 'tensorflow_serving_request_latency_count_per_second');
+  // the query the adapter sends for pod p (template fields as the adapter fills them)
+  const query = pm.rule.metricsQuery.replace('<<.Series>>', ':tensorflow:serving:request_latency_count')
+    .replace('<<.LabelMatchers>>', 'namespace="ml",pod="p"').replace('<<.GroupBy>>', 'pod');
+  const dir = mkdtempSync(join(tmpdir(), 'adapter-'));
+  try {
+    writeFileSync(join(dir, 'rules.yaml'), JSON.stringify({ groups: [{ name: 'a', rules: [{ record: 'result', expr: query }] }] }));
+    writeFileSync(join(dir, 'test.yaml'), JSON.stringify({
+      rule_files: ['rules.yaml'], evaluation_interval: '1m',
+      tests: [{
+        interval: '1m',
+        input_series: [
+          // 120 predict calls a minute: 2/s
+          { series: ':tensorflow:serving:request_latency_count{namespace="ml",pod="p",model_name="resnet",API="predict",entrypoint="REST"}', values: '0+120x5' },
+          // the probe's metadata GETs: recorded with an empty API (absent label), 600 a minute
+          { series: ':tensorflow:serving:request_latency_count{namespace="ml",pod="p",model_name="resnet",entrypoint="REST"}', values: '0+600x5' },
+          { series: ':tensorflow:serving:request_count{namespace="ml",pod="p",model_name="resnet",status="OK"}', values: '0+720x5' },
+        ],
+        promql_expr_test: [{ expr: 'result', eval_time: '4m', exp_samples: [{ labels: 'result{pod="p"}', value: 2 }] }],
+      }],
+    }));
+    const r = spawnSync('promtool', ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

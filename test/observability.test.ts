@@ -65,12 +65,12 @@ test('records the request rate, error ratio, p95, queue time and GPU series with
   for (const r of recs) assert.deepEqual(r.labels, { namespace: 'ml', job: 'm-metrics' });
   const byName = Object.fromEntries(recs.map((r) => [r.record, r.expr]));
   assert.equal(byName[RECORDS.latencyP95], `max by (model) (nv_inference_request_summary_us{${SEL},quantile="0.95"}) / 1e6`);
-  assert.match(byName[RECORDS.errorRatio], /^\(sum by \(model\) \(rate\(nv_inference_request_failure\{namespace="ml",job="m-metrics"\}\[5m\]\)\)\) \/ \(/);
+  assert.match(byName[RECORDS.errorRatio], /^\(sum by \(model\) \(rate\(nv_inference_request_failure\{namespace="ml",job="m-metrics",reason!="CANCELED"\}\[5m\]\)\)\) \/ \(/);
 });
 
-test('emits the eight alerts of a GPU Triton deployment, in order', () => {
+test('emits the nine alerts of a GPU Triton deployment, in order', () => {
   assert.deepEqual(alerts(objs).map((a) => a.alert), [
-    ALERTS.down, ALERTS.targetDown, ALERTS.crashLooping, ALERTS.errorRate, ALERTS.latency, ALERTS.queueTime, ALERTS.gpuUtilization, ALERTS.gpuMemory,
+    ALERTS.down, ALERTS.notScraped, ALERTS.targetDown, ALERTS.crashLooping, ALERTS.errorRate, ALERTS.latency, ALERTS.queueTime, ALERTS.gpuUtilization, ALERTS.gpuMemory,
   ]);
 });
 
@@ -109,11 +109,31 @@ test('a percent threshold is written without binary noise', () => {
   assert.equal(alert(o, ALERTS.errorRate).expr, `${RECORDS.errorRatio}{${SEL}} > 0.333`);
 });
 
-test('ModelServingDown fires on absent(up == 1) with the namespace and job as labels', () => {
+test('ModelServingDown reads the available pods of the stable Deployment from kube-state-metrics, not up', () => {
   const a = alert(objs, ALERTS.down);
-  assert.equal(a.expr, `absent(up{${SEL}} == 1)`);
+  assert.equal(a.expr, 'max by (namespace, deployment) (kube_deployment_status_replicas_available{namespace="ml",deployment="m"}) < 1'
+    + ' unless on (namespace, deployment) (time() - max by (namespace, deployment) (kube_deployment_created{namespace="ml",deployment="m"}) < 600)');
   assert.equal(a.for, '5m');
-  assert.deepEqual(a.labels, { severity: 'critical', namespace: 'ml', job: 'm-metrics' });
+  assert.deepEqual(a.labels, { severity: 'critical', namespace: 'ml', job: 'm-metrics', model_serving_track: 'stable' });
+});
+
+test('ModelServingDown: one rule per serving track, named from the synthesized Deployments; a preview track is not serving', () => {
+  const doc = tritonDoc({ rollout: { strategy: 'blueGreen', active: 'green', tracks: { blue: {}, green: {} } } });
+  const o = synth(doc);
+  const deploymentOf = (track: string) => all(o, 'Deployment').find((d) => d.spec.template.metadata.labels['model-serving/track'] === track)!.metadata.name;
+  const down = alerts(o).filter((a) => a.alert === ALERTS.down);
+  assert.deepEqual(down.map((a) => [a.labels.model_serving_track, a.labels.severity]), [['green', 'critical']]);
+  assert.match(down[0].expr, new RegExp(`deployment="${deploymentOf('green')}"`));
+  assert.doesNotMatch(down[0].expr, new RegExp(`"${deploymentOf('blue')}"`));
+  const canary = synth(tritonDoc({ ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
+  assert.deepEqual(alerts(canary).filter((a) => a.alert === ALERTS.down).map((a) => [a.labels.model_serving_track, a.labels.severity]),
+    [['stable', 'critical'], ['canary', 'warning']]);
+});
+
+test('ModelServingNotScraped fires when the workloads have available pods but the job has no target', () => {
+  const a = alert(objs, ALERTS.notScraped);
+  assert.equal(a.expr, `sum(kube_deployment_status_replicas_available{namespace="ml",deployment="m"}) > 0 unless on () count(up{${SEL}})`);
+  assert.deepEqual(a.labels, { severity: 'warning', namespace: 'ml', job: 'm-metrics' });
 });
 
 test('ModelServingTargetDown waits out the startup budget', () => {
@@ -246,4 +266,76 @@ test('a runtime with only cumulative latency counters gets a mean-latency alert 
   assert.equal(a.expr, `${RECORDS.latencyMean}{${SEL}} > 1`);
   assert.match(a.annotations.description, /TorchServe exposes no latency distribution, so the mean is used/);
   assert.equal(dashboard(o).panels.some((p: K8sObject) => p.title === 'Mean latency'), true);
+});
+
+const vllmDoc = (spec: Record<string, unknown> = {}) => tritonDoc({ ...ALERT_FIXTURES.vllm[0].doc, ...spec });
+
+test('vLLM alerts per token and on KV-cache pressure: no end-to-end latency alert, no full-cache alert', () => {
+  const o = synth(vllmDoc());
+  assert.deepEqual(alerts(o).map((a) => a.alert), [
+    ALERTS.down, ALERTS.notScraped, ALERTS.targetDown, ALERTS.crashLooping, ALERTS.errorRate, ALERTS.timeToFirstToken, ALERTS.interTokenLatency,
+    ALERTS.queueTime, ALERTS.gpuUtilization, ALERTS.kvCachePressure,
+  ]);
+  assert.equal(alert(o, ALERTS.timeToFirstToken).expr, `${RECORDS.timeToFirstTokenP95}{${SEL}} > 2`);
+  assert.equal(alert(o, ALERTS.interTokenLatency).expr, `${RECORDS.interTokenLatencyP95}{${SEL}} > 0.2`);
+  assert.equal(alert(o, ALERTS.kvCachePressure).expr,
+    `${RECORDS.preemptions}{${SEL}} > 0 or (${RECORDS.waiting}{${SEL}} > 0 and on (namespace, job, pod) ${RECORDS.kvCache}{${SEL}} > 0.9)`);
+  assert.equal(rules(o).some((r) => 'record' in r && r.record === RECORDS.latencyP95), false);
+  const custom = synth(vllmDoc({ monitoring: { alerts: { timeToFirstTokenP95Seconds: 0.8, interTokenLatencyP95Seconds: 0.05, maxGpuMemoryPercent: 95 } } }));
+  assert.equal(alert(custom, ALERTS.timeToFirstToken).expr, `${RECORDS.timeToFirstTokenP95}{${SEL}} > 0.8`);
+  assert.equal(alert(custom, ALERTS.interTokenLatency).expr, `${RECORDS.interTokenLatencyP95}{${SEL}} > 0.05`);
+  assert.match(alert(custom, ALERTS.kvCachePressure).expr, /> 0\.95\)$/);
+});
+
+test('the vLLM dashboard shows token latencies with their thresholds, the end-to-end latency without one, and KV-cache pressure', () => {
+  const d = dashboard(synth(vllmDoc()));
+  assert.deepEqual(d.panels.map((p: K8sObject) => p.title), [
+    'Requests per second', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Queue time', 'Requests waiting',
+    'GPU utilization', 'KV-cache use', 'KV-cache preemptions', 'Replicas',
+  ]);
+  const panel = (title: string) => d.panels.find((p: K8sObject) => p.title === title);
+  assert.deepEqual(panel('Time to first token').fieldConfig.defaults.thresholds.steps[1], { value: 2, color: 'red' });
+  assert.deepEqual(panel('Inter-token latency').fieldConfig.defaults.thresholds.steps[1], { value: 0.2, color: 'red' });
+  assert.equal(panel('End-to-end latency').fieldConfig.defaults.thresholds, undefined);
+  assert.deepEqual(panel('KV-cache preemptions').targets.map((t: K8sObject) => t.expr),
+    [`sum by (pod) (rate(vllm:num_preemptions_total{${SEL}}[$__rate_interval]))`]);
+});
+
+test('refuses per-token thresholds on a runtime without token histograms, and p95LatencySeconds on vLLM', () => {
+  assert.equal(specErrors(tritonDoc({ monitoring: { alerts: { timeToFirstTokenP95Seconds: 1, interTokenLatencyP95Seconds: 0.1 } } })), [
+    'spec.yaml: spec.monitoring.alerts.timeToFirstTokenP95Seconds: needs token latency histograms, which runtime triton does not expose (runtime vllm does)',
+    'spec.yaml: spec.monitoring.alerts.interTokenLatencyP95Seconds: needs token latency histograms, which runtime triton does not expose (runtime vllm does)',
+  ].join('\n'));
+  assert.equal(specErrors(vllmDoc({ monitoring: { alerts: { p95LatencySeconds: 5 } } })),
+    'spec.yaml: spec.monitoring.alerts.p95LatencySeconds: does not apply to runtime vllm: its latency alerts are per token (set timeToFirstTokenP95Seconds and interTokenLatencyP95Seconds)');
+});
+
+test('on a MIG slice, GPU utilization is DCGM_FI_PROF_GR_ENGINE_ACTIVE and the dashboard says so', () => {
+  const o = synth(tritonDoc({ resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-3g.40gb' } } }));
+  const rec = (name: string) => (rules(o).find((r) => 'record' in r && r.record === name) as RecordingRule).expr;
+  assert.match(rec(RECORDS.gpuUtilization), /^avg by \(pod\) \(label_replace\(label_replace\(DCGM_FI_PROF_GR_ENGINE_ACTIVE,/);
+  assert.doesNotMatch(rec(RECORDS.gpuUtilization), /nv_gpu_utilization|DCGM_FI_DEV_GPU_UTIL/);
+  // Triton has no GPU metrics on MIG: memory comes from DCGM's frame buffer of the instance
+  assert.match(rec(RECORDS.gpuMemory), /^max by \(pod, gpu, GPU_I_ID\) \(.*DCGM_FI_DEV_FB_USED/);
+  assert.match(alert(o, ALERTS.gpuUtilization).annotations.description, /Measured as DCGM_FI_PROF_GR_ENGINE_ACTIVE/);
+  const p = dashboard(o).panels.find((x: K8sObject) => x.title.startsWith('GPU utilization'));
+  assert.equal(p.title, 'GPU utilization (MIG: graphics-engine activity)');
+  assert.match(p.description, /DCGM_FI_PROF_GR_ENGINE_ACTIVE .*on MIG \(nvidia\.com\/mig-3g\.40gb\) the GPU utilization gauges read 0 or are absent/);
+  // whole GPUs keep Triton's own gauge
+  assert.match((rules(objs).find((r) => 'record' in r && r.record === RECORDS.gpuUtilization) as RecordingRule).expr, /^avg by \(pod\) \(nv_gpu_utilization\{/);
+});
+
+test('the error alert and panel say which failures count: server-side only', () => {
+  const a = alert(objs, ALERTS.errorRate);
+  assert.match(a.annotations.description, /failed on the server's side .* Counted: nv_inference_request_failure with reason BACKEND/);
+  const p = dashboard(objs).panels.find((x: K8sObject) => x.title === 'Error ratio');
+  assert.match(p.description, /Not counted: reason CANCELED/);
+});
+
+test('Triton leaves ensembles out of the failures (their steps\' failures, counted again), with dots in names escaped', () => {
+  const m = RUNTIME_REGISTRY.find((r) => r.name === 'triton')!.metrics;
+  const models = [{ name: 'det.v2', format: 'onnx' }, { name: 'pipe.v2', format: 'ensemble' }, { name: 'cls', format: 'ensemble' }] as never;
+  assert.equal(m.errorRate(SEL, '5m', models),
+    `sum by (model) (rate(nv_inference_request_failure{${SEL},reason!="CANCELED",model!~"pipe\\\\.v2|cls"}[5m]))`);
+  assert.deepEqual(promqlProblems(m.errorRate(SEL, '5m', models)), []);
 });

@@ -52,7 +52,7 @@ test('points the stable Service at the active track and the preview Service at t
   assert.equal(find(objs, 'Ingress', 'image-classifier').spec.rules[0].http.paths[0].backend.service.name, 'image-classifier');
 });
 
-test('flipping the active track changes only the two Service selectors', () => {
+test('flipping the active track changes only the two Service selectors (and the serving track the down alert watches)', () => {
   const blue = blueGreenTemplate();
   const green = blueGreenTemplate();
   green.spec.rollout!.active = 'green';
@@ -60,8 +60,13 @@ test('flipping the active track changes only the two Service selectors', () => {
   const after = byKey(synth(green));
   assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), 'the same objects exist after the flip');
   const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
-  assert.deepEqual(changed.sort(), ['Service/image-classifier', 'Service/image-classifier-preview']);
-  for (const k of changed) {
+  assert.deepEqual(changed.sort(), ['PrometheusRule/image-classifier', 'Service/image-classifier', 'Service/image-classifier-preview']);
+  // ModelServingDown follows the track clients reach: its rule is the only other change
+  const down = (o: K8sObject) => o.spec.groups[0].rules.filter((r: K8sObject) => r.alert === 'ModelServingDown').map((r: K8sObject) => r.labels.model_serving_track);
+  assert.deepEqual([down(before.get('PrometheusRule/image-classifier')!), down(after.get('PrometheusRule/image-classifier')!)], [['blue'], ['green']]);
+  const rules = (o: K8sObject) => o.spec.groups[0].rules.filter((r: K8sObject) => r.alert !== 'ModelServingDown');
+  assert.deepEqual(rules(after.get('PrometheusRule/image-classifier')!), rules(before.get('PrometheusRule/image-classifier')!));
+  for (const k of changed.filter((c) => c.startsWith('Service/'))) {
     const { selector: s1, ...rest1 } = before.get(k)!.spec;
     const { selector: s2, ...rest2 } = after.get(k)!.spec;
     assert.deepEqual(rest1, rest2, `${k}: only the selector changes`);

@@ -197,9 +197,14 @@ const m = tfserving.metrics;
 
 test('measures requests with the real TF Serving metric names, inference calls only', () => {
   assert.equal(m.requestRate(sel), 'sum by (model_name) (rate(:tensorflow:serving:request_latency_count{namespace="ml",job="m-metrics",API!=""}[5m]))');
-  assert.equal(m.errorRate(sel), 'sum by (model_name) (rate(:tensorflow:serving:request_count{namespace="ml",job="m-metrics",status!="OK"}[5m]))');
-  assert.equal(m.totalRate(sel), 'sum by (model_name) (rate(:tensorflow:serving:request_count{namespace="ml",job="m-metrics"}[5m]))');
-  assert.equal(m.inferenceCounter, ':tensorflow:serving:request_count');
+  // server statuses only: the probe's NOT_FOUND and client statuses (INVALID_ARGUMENT, ...) are not failures
+  const server = 'status=~"UNKNOWN|INTERNAL|UNAVAILABLE|DATA_LOSS|DEADLINE_EXCEEDED|UNIMPLEMENTED|RESOURCE_EXHAUSTED"';
+  assert.equal(m.errorRate(sel), `sum by (model_name) (rate(:tensorflow:serving:request_count{namespace="ml",job="m-metrics",${server}}[5m]))`);
+  // successful inference calls (API set: no probe GET) + server failures; request_count (probe GETs included) is not the denominator
+  assert.equal(m.totalRate(sel), '(sum by (model_name) (rate(:tensorflow:serving:request_latency_count{namespace="ml",job="m-metrics",API!=""}[5m]))'
+    + ` + sum by (model_name) (rate(:tensorflow:serving:request_count{namespace="ml",job="m-metrics",${server}}[5m]))) > 0`);
+  assert.equal(m.inferenceCounter, ':tensorflow:serving:request_latency_count');
+  assert.equal(m.inferenceCounterMatchers, 'API!=""');
   assert.equal(m.modelLabel, 'model_name');
 });
 
@@ -226,4 +231,10 @@ test('every metrics expression parses as PromQL', () => {
 
 test('parses enum values apart from strings (parser self-check)', () => {
   assert.deepEqual(field(parseTextProto('kind: KIND_GPU name: "x"'), 'kind'), new EnumValue('KIND_GPU'));
+});
+
+test('on a GPU, TensorFlow takes GPU memory as the models need it (TF_FORCE_GPU_ALLOW_GROWTH), not nearly all of it at start', () => {
+  assert.deepEqual(server.env.find((e: { name: string }) => e.name === 'TF_FORCE_GPU_ALLOW_GROWTH'), { name: 'TF_FORCE_GPU_ALLOW_GROWTH', value: 'true' });
+  const cpu = container(find(synth(tfsDoc({ resources: undefined })), 'Deployment'));
+  assert.equal(cpu.env.some((e: { name: string }) => e.name === 'TF_FORCE_GPU_ALLOW_GROWTH'), false);
 });

@@ -159,9 +159,10 @@ test('uses vLLM\'s own metric names and never the removed vllm:gpu_cache_usage_p
   assert.equal(all.includes('gpu_cache_usage_perc'), false);
 });
 
-test('counts errors as 5xx answers of the OpenAI API (vLLM has no failure counter)', () => {
+test('counts errors as 5xx answers of the OpenAI API, over 2xx + 5xx (vLLM has no failure counter)', () => {
   assert.equal(m.errorRate(sel), 'sum(rate(http_requests_total{namespace="ml",job="m-metrics",handler=~"/v1/.+",status="5xx"}[5m]))');
-  assert.equal(m.totalRate(sel), 'sum(rate(http_requests_total{namespace="ml",job="m-metrics",handler=~"/v1/.+"}[5m]))');
+  // 4xx (client errors) are in neither part of the ratio
+  assert.equal(m.totalRate(sel), 'sum(rate(http_requests_total{namespace="ml",job="m-metrics",handler=~"/v1/.+",status=~"2xx|5xx"}[5m])) > 0');
 });
 
 test('takes the mean queue time from the seconds histogram, and no queue counters in microseconds', () => {
@@ -169,9 +170,22 @@ test('takes the mean queue time from the seconds histogram, and no queue counter
   assert.equal(m.queueTimeCounters, undefined);
 });
 
+test('alerts per token: time to first token and inter-token latency histograms, and KV-cache pressure from preemptions', () => {
+  assert.equal(m.tokenLatency!.timeToFirstTokenSeconds(0.95, sel),
+    'histogram_quantile(0.95, sum by (model_name, le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="ml",job="m-metrics"}[5m])))');
+  assert.equal(m.tokenLatency!.interTokenLatencySeconds(0.95, sel),
+    'histogram_quantile(0.95, sum by (model_name, le) (rate(vllm:inter_token_latency_seconds_bucket{namespace="ml",job="m-metrics"}[5m])))');
+  // prometheus_client exports the Counter vllm:num_preemptions as vllm:num_preemptions_total
+  assert.equal(m.cachePressure!.evictionRate(sel), 'sum by (pod) (rate(vllm:num_preemptions_total{namespace="ml",job="m-metrics"}[5m]))');
+  assert.equal(m.cachePressure!.cacheUsage(sel), 'max by (pod) (vllm:kv_cache_usage_perc{namespace="ml",job="m-metrics"})');
+  assert.equal(m.gpuMemoryOnMig, true);
+});
+
 test('every metrics expression parses as PromQL', () => {
   for (const e of [m.requestRate(sel), m.errorRate(sel), m.totalRate(sel), m.latencySeconds(sel).expr, m.latencyQuantileSeconds!(0.5, sel),
-    m.queueTimeSeconds!(sel), m.pendingRequests!(sel), m.gpuUtilization(sel), m.gpuMemoryUsedRatio(sel)]) {
+    m.queueTimeSeconds!(sel), m.pendingRequests!(sel), m.gpuUtilization(sel), m.gpuMemoryUsedRatio(sel),
+    m.tokenLatency!.timeToFirstTokenSeconds(0.5, sel), m.tokenLatency!.interTokenLatencySeconds(0.99, sel),
+    m.cachePressure!.evictionRate(sel), m.cachePressure!.waitingRequests(sel), m.cachePressure!.cacheUsage(sel)]) {
     assert.deepEqual(promqlProblems(e), [], e);
   }
 });

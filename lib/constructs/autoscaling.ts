@@ -50,12 +50,13 @@ export function customMetricName(series: string): string {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const stripSuffix = (s: string, ...suffixes: string[]) => suffixes.reduce((acc, x) => (acc.endsWith(x) ? acc.slice(0, -x.length) : acc), s);
-const rateOf = (series: string) => `sum(rate(${series}{<<.LabelMatchers>>}[${SCALING_RATE_WINDOW}])) by (<<.GroupBy>>)`;
+const rateOf = (series: string, matchers?: string) =>
+  `sum(rate(${series}{<<.LabelMatchers>>${matchers ? `,${matchers}` : ''}}[${SCALING_RATE_WINDOW}])) by (<<.GroupBy>>)`;
 
-function adapterRule(series: string, as: string, metricsQuery: string): AdapterRule {
+function adapterRule(series: string, as: string, metricsQuery: string, matchers?: string): AdapterRule {
   return {
     // `namespace` and `pod` are the target labels every ServiceMonitor scrape adds
-    seriesQuery: `${series}{namespace!="",pod!=""}`,
+    seriesQuery: `${series}{namespace!="",pod!=""${matchers ? `,${matchers}` : ''}}`,
     resources: { overrides: { namespace: { resource: 'namespace' }, pod: { resource: 'pod' } } },
     name: { matches: `^${escapeRegex(series)}$`, as },
     metricsQuery,
@@ -72,7 +73,9 @@ export function podsMetrics(metrics: RuntimeMetrics, a: AutoscalingSpec): PodsMe
   if (a.targetInferencesPerSecondPerPod !== undefined) {
     const series = metrics.inferenceCounter;
     const name = `${customMetricName(stripSuffix(series, '_total'))}_per_second`;
-    out.push({ field: 'targetInferencesPerSecondPerPod', name, target: a.targetInferencesPerSecondPerPod, rule: adapterRule(series, name, rateOf('<<.Series>>')) });
+    // the runtime's matchers keep inference calls only (TF Serving: not the readiness probe's metadata GETs)
+    const only = metrics.inferenceCounterMatchers;
+    out.push({ field: 'targetInferencesPerSecondPerPod', name, target: a.targetInferencesPerSecondPerPod, rule: adapterRule(series, name, rateOf('<<.Series>>', only), only) });
   }
   if (a.targetQueueTimeMilliseconds !== undefined) {
     if (!metrics.queueTimeCounters) throw new Error('the runtime exposes no per-request queue time');

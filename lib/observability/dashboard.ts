@@ -15,7 +15,8 @@ import {
   GraphThresholdsStyleConfigBuilder, GraphThresholdsStyleMode, LegendDisplayMode, LegendPlacement, VizLegendOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import type { ServingContext } from '../model/context';
-import { DEFAULT_THRESHOLDS, ratio } from './alerts';
+import { DEFAULT_THRESHOLDS, ratio, type Thresholds } from './alerts';
+import { errorRatioExpr, gpuSignals, usesMig, workloadMatcher, workloadMetrics } from './signals';
 
 /** The datasource variable every panel uses. */
 export const DATASOURCE_VARIABLE = 'DS_PROMETHEUS';
@@ -51,7 +52,7 @@ export function dashboardUid(ctx: ServingContext): string {
 export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
   const m = ctx.runtime.metrics;
   const sel = ctx.metricsSelector;
-  const t = { ...DEFAULT_THRESHOLDS, ...(ctx.spec.monitoring?.alerts ?? {}) };
+  const t: Thresholds = { ...DEFAULT_THRESHOLDS, ...(ctx.spec.monitoring?.alerts ?? {}) };
   const model = `{{${m.modelLabel}}}`;
   const panels: DashboardPanel[] = [
     {
@@ -62,28 +63,14 @@ export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
     },
     {
       title: 'Error ratio',
-      description: 'Failed requests / all requests, per model. The dashed line is the alert threshold (spec.monitoring.alerts.maxErrorRatePercent).',
+      description: `Server-side failures / requests the server served or failed, per model (or per server). Counted: ${m.serverErrors.counted}. ` +
+        `Not counted: ${m.serverErrors.excluded}. The dashed line is the alert threshold (spec.monitoring.alerts.maxErrorRatePercent).`,
       unit: 'percentunit',
-      queries: [{ expr: `(${m.errorRate(sel, W)}) / (${m.totalRate(sel, W)})`, legend: model }],
+      queries: [{ expr: errorRatioExpr(ctx, W), legend: model }],
       threshold: ratio(t.maxErrorRatePercent),
     },
   ];
-  const quantile = m.latencyQuantileSeconds;
-  panels.push(quantile
-    ? {
-      title: 'Latency percentiles',
-      description: 'Request latency quantiles per model (the worst pod). The dashed line is spec.monitoring.alerts.p95LatencySeconds.',
-      unit: 's',
-      queries: ([0.5, 0.9, 0.95, 0.99] as const).map((q) => ({ expr: quantile(q, sel, W), legend: `${model} p${Math.round(q * 100)}` })),
-      threshold: t.p95LatencySeconds,
-    }
-    : {
-      title: 'Mean latency',
-      description: `Mean request latency per model (${ctx.runtime.displayName} exposes no latency distribution). The dashed line is spec.monitoring.alerts.p95LatencySeconds.`,
-      unit: 's',
-      queries: [{ expr: m.latencySeconds(sel, W).expr, legend: `${model} mean` }],
-      threshold: t.p95LatencySeconds,
-    });
+  panels.push(...latencyPanels(ctx, t));
   if (m.queueTimeSeconds) {
     panels.push({
       title: 'Queue time',
@@ -101,42 +88,117 @@ export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
       queries: [{ expr: m.pendingRequests(sel), legend: model }],
     });
   }
-  if (ctx.gpuCount > 0) {
-    panels.push({
-      title: 'GPU utilization',
-      description: 'Share of time the GPUs of each pod are busy. The dashed line is spec.monitoring.alerts.minGpuUtilizationPercent.',
-      unit: 'percentunit',
-      queries: [{ expr: m.gpuUtilization(sel), legend: '{{pod}}' }],
-      ...(t.minGpuUtilizationPercent > 0 ? { threshold: ratio(t.minGpuUtilizationPercent) } : {}),
-      max: 1,
-    }, {
-      title: m.gpuMemorySignal ?? 'GPU memory used',
-      description: `${m.gpuMemorySignal ?? 'Used / total GPU memory'} of each pod. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.`,
-      unit: 'percentunit',
-      queries: [{ expr: m.gpuMemoryUsedRatio(sel), legend: '{{pod}}' }],
-      threshold: ratio(t.maxGpuMemoryPercent),
-      max: 1,
-    });
-  }
+  if (ctx.gpuCount > 0) panels.push(...gpuPanels(ctx, t));
   panels.push(replicasPanel(ctx));
   return panels;
 }
 
-/** Available and desired pods per workload (kube-state-metrics). */
-function replicasPanel(ctx: ServingContext): DashboardPanel {
-  const ns = ctx.namespace;
-  const names = ctx.tracks.map((t) => t.name);
-  const match = names.length === 1 ? `"${names[0]}"` : `~"${names.join('|')}"`;
-  const queries = ctx.mode === 'edge'
-    ? [
-      { expr: `kube_daemonset_status_number_available{namespace="${ns}",daemonset=${match}}`, legend: '{{daemonset}} available' },
-      { expr: `kube_daemonset_status_desired_number_scheduled{namespace="${ns}",daemonset=${match}}`, legend: '{{daemonset}} desired' },
-    ]
-    : [
-      { expr: `kube_deployment_status_replicas_available{namespace="${ns}",deployment=${match}}`, legend: '{{deployment}} available' },
-      { expr: `kube_deployment_spec_replicas{namespace="${ns}",deployment=${match}}`, legend: '{{deployment}} desired' },
+const QUANTILES = [0.5, 0.9, 0.95, 0.99] as const;
+
+/** Request latency percentiles (or the mean); per-token latencies for LLM servers, whose request latency grows with the answer. */
+function latencyPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
+  const m = ctx.runtime.metrics;
+  const sel = ctx.metricsSelector;
+  const model = `{{${m.modelLabel}}}`;
+  const quantile = m.latencyQuantileSeconds;
+  const percentiles = (f: (q: number) => string) => QUANTILES.map((q) => ({ expr: f(q), legend: `${model} p${Math.round(q * 100)}` }));
+  const tokens = m.tokenLatency;
+  if (tokens) {
+    return [
+      {
+        title: 'Time to first token',
+        description: 'Time from a request\'s arrival to its first output token, percentiles per model. The dashed line is spec.monitoring.alerts.timeToFirstTokenP95Seconds.',
+        unit: 's',
+        queries: percentiles((q) => tokens.timeToFirstTokenSeconds(q, sel, W)),
+        threshold: t.timeToFirstTokenP95Seconds,
+      },
+      {
+        title: 'Inter-token latency',
+        description: 'Time between two output tokens of a request, percentiles per model. The dashed line is spec.monitoring.alerts.interTokenLatencyP95Seconds.',
+        unit: 's',
+        queries: percentiles((q) => tokens.interTokenLatencySeconds(q, sel, W)),
+        threshold: t.interTokenLatencyP95Seconds,
+      },
+      ...(quantile ? [{
+        title: 'End-to-end latency',
+        description: 'Request latency percentiles per model. It grows with the number of tokens generated, so no alert reads it: the token latencies above are alerted.',
+        unit: 's',
+        queries: percentiles((q) => quantile(q as 0.5, sel, W)),
+      }] : []),
     ];
-  return { title: 'Replicas', description: 'Available and desired pods per workload (kube-state-metrics).', unit: 'short', queries };
+  }
+  return [quantile
+    ? {
+      title: 'Latency percentiles',
+      description: 'Request latency quantiles per model (the worst pod). The dashed line is spec.monitoring.alerts.p95LatencySeconds.',
+      unit: 's',
+      queries: percentiles((q) => quantile(q as 0.5, sel, W)),
+      threshold: t.p95LatencySeconds,
+    }
+    : {
+      title: 'Mean latency',
+      description: `Mean request latency per model (${ctx.runtime.displayName} exposes no latency distribution). The dashed line is spec.monitoring.alerts.p95LatencySeconds.`,
+      unit: 's',
+      queries: [{ expr: m.latencySeconds(sel, W).expr, legend: `${model} mean` }],
+      threshold: t.p95LatencySeconds,
+    }];
+}
+
+/** GPU utilization and memory, from the signals the alerts read (MIG-aware); KV cache and preemptions for vLLM. */
+function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
+  const m = ctx.runtime.metrics;
+  const sel = ctx.metricsSelector;
+  const gpu = gpuSignals(ctx);
+  const panels: DashboardPanel[] = [{
+    title: usesMig(ctx) ? 'GPU utilization (MIG: graphics-engine activity)' : 'GPU utilization',
+    description: `Share of time the GPUs of each pod are busy.${gpu.utilizationNote ? ` ${gpu.utilizationNote}` : ''} The dashed line is spec.monitoring.alerts.minGpuUtilizationPercent.`,
+    unit: 'percentunit',
+    queries: [{ expr: gpu.utilization, legend: '{{pod}}' }],
+    ...(t.minGpuUtilizationPercent > 0 ? { threshold: ratio(t.minGpuUtilizationPercent) } : {}),
+    max: 1,
+  }];
+  const pressure = m.cachePressure;
+  if (pressure) {
+    panels.push({
+      title: 'KV-cache use',
+      description: 'Share of the preallocated KV cache in use per pod: a full cache is normal. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent, above which waiting requests count as cache pressure.',
+      unit: 'percentunit',
+      queries: [{ expr: pressure.cacheUsage(sel), legend: '{{pod}}' }],
+      threshold: ratio(t.maxGpuMemoryPercent),
+      max: 1,
+    }, {
+      title: 'KV-cache preemptions',
+      description: 'Running requests preempted per second (their KV cache is dropped and recomputed): the cache is too small for the load.',
+      unit: 'short',
+      queries: [{ expr: pressure.evictionRate(sel, W), legend: '{{pod}}' }],
+    });
+    return panels;
+  }
+  panels.push({
+    title: gpu.memorySignal === 'GPU memory' ? 'GPU memory used' : gpu.memorySignal,
+    description: `${gpu.memorySignal} of each pod, used / total. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.`,
+    unit: 'percentunit',
+    queries: [{ expr: gpu.memory, legend: '{{pod}}' }],
+    threshold: ratio(t.maxGpuMemoryPercent),
+    max: 1,
+  });
+  return panels;
+}
+
+/** Available and desired pods per workload (kube-state-metrics): ModelServingDown reads the available count per serving track. */
+function replicasPanel(ctx: ServingContext): DashboardPanel {
+  const w = workloadMetrics(ctx);
+  const match = workloadMatcher(ctx, ctx.tracks);
+  const queries = [
+    { expr: `${w.available}{${match}}`, legend: `{{${w.label}}} available` },
+    { expr: `${w.desired}{${match}}`, legend: `{{${w.label}}} desired` },
+  ];
+  return {
+    title: 'Replicas',
+    description: 'Available and desired pods per workload (kube-state-metrics). ModelServingDown fires when a serving track (stable, active or canary; not a preview) has no available pod.',
+    unit: 'short',
+    queries,
+  };
 }
 
 function buildPanel(p: DashboardPanel): TimeseriesPanelBuilder {

@@ -25,8 +25,23 @@ export const TFSERVING_USER = { uid: 1000, gid: 1000 } as const;
 
 const REQUESTS = ':tensorflow:serving:request_count';
 const LATENCY = ':tensorflow:serving:request_latency';
-/** `API` is empty on GET requests (status and metadata, the readiness probe's among them): inference only. */
+/**
+ * `API` is the REST verb (`predict`, `classify`, `regress`, as the client spelled it) or the gRPC method (`Predict`,
+ * `Classify`, `Regress`); it is empty on GET requests (model status and metadata, the readiness probe's among them):
+ * `API!=""` keeps inference calls only (2.20.0 model_servers/http_server.cc ProcessRequest, http_rest_api_util.cc
+ * kPredictionApiGegex / kModelStatusApiRegex, prediction_service_impl.cc).
+ */
 const INFERENCE = 'API!=""';
+/**
+ * Canonical status codes (the `status` label, error::Code_Name) that are the server's failures: the ones TF Serving
+ * answers with HTTP 5xx (2.20.0 model_servers/http_server.cc ToHTTPStatusCode) plus RESOURCE_EXHAUSTED (429: the
+ * batching queue is full, an overload). OK, NOT_FOUND (the probe's answer while a version loads) and the client
+ * statuses are left out.
+ */
+export const TFS_SERVER_STATUSES = ['UNKNOWN', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'DEADLINE_EXCEEDED', 'UNIMPLEMENTED', 'RESOURCE_EXHAUSTED'] as const;
+const SERVER_FAILURE = `status=~"${TFS_SERVER_STATUSES.join('|')}"`;
+/** Environment that stops TensorFlow from taking nearly all GPU memory at start (tensorflow gpu_bfc_allocator.cc). */
+export const TFS_GPU_ENV = { name: 'TF_FORCE_GPU_ALLOW_GROWTH', value: 'true' } as const;
 
 function validate(spec: ModelServingSpec): SpecIssue[] {
   return tfsBatchingIssues(spec.models);
@@ -83,7 +98,9 @@ export const tfserving: ServingRuntime = {
         // the standard grpc.health.v1 service (2.15.1+) for the kubelet's native gRPC probes
         '--enable_grpc_healthcheck_service=true',
       ],
-      env: [{ name: 'HOME', value: '/tmp' }],
+      // TensorFlow preallocates nearly all GPU memory at start (serving#249, #1929), so the GPU-memory alert would fire
+      // forever: allow growth makes the allocator take memory as the models need it (it keeps its peak, never returns it)
+      env: [{ name: 'HOME', value: '/tmp' }, ...(ctx.gpuCount > 0 ? [{ ...TFS_GPU_ENV }] : [])],
       // the ports open once every model has one version AVAILABLE (ServerCore::Create waits): gRPC health then
       // answers SERVING, so it carries the load time; it is not model-aware afterwards
       startupProbe: { grpc: { port: TFS_GRPC_PORT } },
@@ -101,9 +118,17 @@ export const tfserving: ServingRuntime = {
     names: [REQUESTS, `${LATENCY}_bucket`, `${LATENCY}_count`, ...DCGM_METRICS],
     // a histogram's _count only counts successes (RecordRequestLatency runs on OK only)
     requestRate: (sel, w = '5m') => `sum by (model_name) (rate(${LATENCY}_count{${sel},${INFERENCE}}[${w}]))`,
-    // status is the canonical error code name (error::Code_Name): OK, NOT_FOUND, INVALID_ARGUMENT, ...
-    errorRate: (sel, w = '5m') => `sum by (model_name) (rate(${REQUESTS}{${sel},status!="OK"}[${w}]))`,
-    totalRate: (sel, w = '5m') => `sum by (model_name) (rate(${REQUESTS}{${sel}}[${w}]))`,
+    // request_count has no API label: every REST request that names a model counts, the probe's metadata GETs too
+    // (OK, or NOT_FOUND while a version loads); only the server's statuses are failures
+    errorRate: (sel, w = '5m') => `sum by (model_name) (rate(${REQUESTS}{${sel},${SERVER_FAILURE}}[${w}]))`,
+    // successful inference calls + server failures: probe GETs and client errors are in neither
+    totalRate: (sel, w = '5m') =>
+      `(sum by (model_name) (rate(${LATENCY}_count{${sel},${INFERENCE}}[${w}])) + sum by (model_name) (rate(${REQUESTS}{${sel},${SERVER_FAILURE}}[${w}]))) > 0`,
+    serverErrors: {
+      counted: `:tensorflow:serving:request_count with status ${TFS_SERVER_STATUSES.join(', ')} (HTTP 5xx, and 429 for a full batching queue)`,
+      excluded: 'status OK and every client status: INVALID_ARGUMENT, NOT_FOUND (also the readiness probe\'s answer while a version loads), FAILED_PRECONDITION, OUT_OF_RANGE, ALREADY_EXISTS, ABORTED, PERMISSION_DENIED, UNAUTHENTICATED, CANCELLED',
+      source: 'tensorflow/serving 2.20.0 servables/tensorflow/util.cc (RecordModelRequestCount: status = error::Code_Name), model_servers/http_server.cc (ToHTTPStatusCode)',
+    },
     latencySeconds: (sel, w = '5m') => ({
       expr: `histogram_quantile(0.95, sum by (model_name, le) (rate(${LATENCY}_bucket{${sel},${INFERENCE}}[${w}]))) / 1e6`,
       kind: 'p95',
@@ -111,7 +136,11 @@ export const tfserving: ServingRuntime = {
     latencyQuantileSeconds: (q, sel, w = '5m') =>
       `histogram_quantile(${q}, sum by (model_name, le) (rate(${LATENCY}_bucket{${sel},${INFERENCE}}[${w}]))) / 1e6`,
     gpuUtilization: dcgmGpuUtilization,
+    // with TF_FORCE_GPU_ALLOW_GROWTH the allocator's pool grows to the peak need and is never given back
     gpuMemoryUsedRatio: dcgmGpuMemoryUsedRatio,
-    inferenceCounter: REQUESTS,
+    gpuMemorySignal: 'GPU memory held by TensorFlow (its peak need since start)',
+    // inference calls only: request_count would count the readiness probe's metadata GETs
+    inferenceCounter: `${LATENCY}_count`,
+    inferenceCounterMatchers: INFERENCE,
   },
 };

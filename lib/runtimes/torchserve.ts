@@ -107,12 +107,18 @@ export const torchserve: ServingRuntime = {
     ],
     // counted when a request arrives (InferenceRequestHandler): requests, not successes
     requestRate: (sel, w = '5m') => sum('ts_inference_requests_total', sel, w),
-    // no per-model error counter exists: the frontend counts responses by status class over every API
+    // no per-model error counter exists: the frontend counts responses by status class over every API and port
+    // (NettyUtils.sendHttpResponse), so 5xx are the server's failures: 503 no worker or queue full, 500 a handler
+    // error, 507; 4xx (bad request, unknown model) are left out
     errorRate: (sel, w = '5m') => `sum(rate(Requests5XX{${sel}}[${w}]))`,
-    // one sum per counter: a regex on __name__ would leave rate() with three series of one label set (refused);
-    // a counter appears only after its first response of that class, hence `or vector(0)`
-    totalRate: (sel, w = '5m') => ['Requests2XX', 'Requests4XX', 'Requests5XX']
-      .map((c) => `(sum(rate(${c}{${sel}}[${w}])) or vector(0))`).join(' + '),
+    // the 2XX counter also counts every metrics scrape and probe: inference requests (counted on arrival, so failed
+    // ones too) are the denominator; none counted (a pod still loading, whose /ping answers 500) gives no ratio
+    totalRate: (sel, w = '5m') => `sum(rate(ts_inference_requests_total{${sel}}[${w}])) > 0`,
+    serverErrors: {
+      counted: 'Requests5XX: every 5xx answer of the frontend (503 when a model has no free worker or its queue is full, 500 when the handler fails, 507), per server',
+      excluded: 'Requests4XX (bad requests, unknown models) and Requests2XX, whose count includes metrics scrapes and probes; the ratio is taken over ts_inference_requests_total. A failing /ping (500 while a model has no worker) counts as a 5xx too',
+      source: 'pytorch/serve v0.12.0 frontend/server/src/main/java/org/pytorch/serve/util/NettyUtils.java (sendHttpResponse), http/HttpRequestHandler.java, http/api/rest/InferenceRequestHandler.java (predict), ts/configs/metrics.yaml',
+    },
     // both latency metrics are cumulative microsecond COUNTERS: a mean, not a quantile
     latencySeconds: (sel, w = '5m') => ({
       expr: `${sum('ts_inference_latency_microseconds', sel, w)} / ${sum('ts_inference_requests_total', sel, w)} / 1e6`,

@@ -3,7 +3,7 @@
  * checked against triton-inference-server/server (src/command_line_parser.cc, src/main.cc,
  * docs/user_guide/metrics.md) and core (src/metrics.cc).
  */
-import type { ModelServingSpec } from '../spec/schema/spec';
+import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
@@ -30,6 +30,14 @@ export function tritonRelease(image: string): string | undefined {
 }
 
 const sum = (metric: string, sel: string, w: string, by = 'model') => `sum by (${by}) (rate(${metric}{${sel}}[${w}]))`;
+/** Failure reasons the server is responsible for (core src/infer_stats.h FailureReason): all but CANCELED. */
+const SERVER_FAILURES = 'reason!="CANCELED"';
+/** A matcher leaving out the ensemble models: an ensemble's failure is its failing step's, counted twice. */
+function notEnsembles(models: readonly ModelSpec[]): string {
+  const names = models.filter((m) => m.format === 'ensemble').map((m) => m.name);
+  // model names may hold '.', a regex metacharacter: `\\.` in a PromQL string is the regex `\.`
+  return names.length ? `,model!~"${names.map((n) => n.replace(/\./g, '\\\\.')).join('|')}"` : '';
+}
 
 /** Shell for the busybox init step: link each model's directory entries next to its generated config.pbtxt. */
 function assembleScript(ctx: RuntimeContext): string {
@@ -187,8 +195,14 @@ export const triton: ServingRuntime = {
       'nv_gpu_memory_used_bytes', 'nv_gpu_memory_total_bytes',
     ],
     requestRate: (sel, w = '5m') => sum('nv_inference_request_success', sel, w),
-    errorRate: (sel, w = '5m') => sum('nv_inference_request_failure', sel, w),
-    totalRate: (sel, w = '5m') => `(${sum('nv_inference_request_success', sel, w)} + ${sum('nv_inference_request_failure', sel, w)})`,
+    errorRate: (sel, w = '5m', models = []) => sum('nv_inference_request_failure', `${sel},${SERVER_FAILURES}${notEnsembles(models)}`, w),
+    totalRate: (sel, w = '5m') =>
+      `(${sum('nv_inference_request_success', sel, w)} + ${sum('nv_inference_request_failure', `${sel},${SERVER_FAILURES}`, w)}) > 0`,
+    serverErrors: {
+      counted: 'nv_inference_request_failure with reason BACKEND (the model failed to execute), REJECTED (queue timeout expired: overload) or OTHER (pre-execution failures, failed responses)',
+      excluded: 'reason CANCELED (the client cancelled the request), and every failure of an ensemble model (an ensemble counts each failure of its steps again, as reason OTHER). Requests refused before they reach the model (bad input shapes or types, unknown model, full queue) are counted by no reason',
+      source: 'triton-inference-server/core src/infer_stats.h (FailureReason), src/metric_model_reporter.cc (reason label), src/dynamic_batch_scheduler.cc, src/ensemble_scheduler/ensemble_scheduler.cc, src/tritonserver.cc (TRITONSERVER_ServerInferAsync), branch r26.06',
+    },
     latencySeconds: (sel) => ({ expr: `max by (model) (nv_inference_request_summary_us{${sel},quantile="0.95"}) / 1e6`, kind: 'p95' }),
     // a summary over a 60 s window per pod (prometheus-cpp default max_age): the worst pod, not an average
     latencyQuantileSeconds: (q, sel) => `max by (model) (nv_inference_request_summary_us{${sel},quantile="${q}"}) / 1e6`,

@@ -94,10 +94,21 @@ export interface RuntimeMetrics {
   readonly names: readonly string[];
   /** Successful inferences (or requests) per second, summed per model over the selected pods. */
   requestRate(sel: string, window?: string): string;
-  /** Failed requests per second. */
-  errorRate(sel: string, window?: string): string;
-  /** All requests per second (denominator of the error ratio). */
-  totalRate(sel: string, window?: string): string;
+  /**
+   * Server-side failures per second: what the server could not answer, never a client's mistake (bad input, unknown
+   * model, cancelled request). `models` are the spec's models (Triton leaves ensembles out: their failures are their
+   * steps' failures, counted again).
+   */
+  errorRate(sel: string, window?: string, models?: readonly ModelSpec[]): string;
+  /**
+   * The denominator of the error ratio: the requests the server served or failed itself (client errors and probe
+   * requests left out), per second. Empty (not 0) where no request was counted, so the ratio is never x/0.
+   */
+  totalRate(sel: string, window?: string, models?: readonly ModelSpec[]): string;
+  /**
+   * What errorRate counts and leaves out, with the upstream source: the error alert's description and the docs.
+   */
+  readonly serverErrors: { readonly counted: string; readonly excluded: string; readonly source: string };
   /** 95th percentile request latency in seconds, or the mean where the runtime has no distribution. */
   latencySeconds(sel: string, window?: string): { expr: string; kind: 'p95' | 'mean' };
   /**
@@ -121,6 +132,38 @@ export interface RuntimeMetrics {
   readonly gpuMemorySignal?: string;
   /** Per-pod series the prometheus-adapter turns into the HPA's inference-rate Pods metric. */
   readonly inferenceCounter: string;
+  /**
+   * Label matchers (no braces) that keep only inference calls of `inferenceCounter` (TF Serving: `API!=""`, which
+   * leaves out the readiness probe's metadata GETs). @default - none: every series of the counter is an inference
+   */
+  readonly inferenceCounterMatchers?: string;
+  /**
+   * Whether gpuMemoryUsedRatio also works on a MIG instance (a runtime-level signal such as vLLM's KV cache). Where
+   * false, a MIG pod's memory comes from DCGM's frame-buffer gauges (the runtime's own GPU gauges are per whole GPU
+   * or absent on MIG). @default false
+   */
+  readonly gpuMemoryOnMig?: boolean;
+  /**
+   * LLM token latencies (histograms, seconds, per model). Where present they replace the end-to-end latency alert,
+   * whose value grows with the number of tokens generated. @default - none
+   */
+  readonly tokenLatency?: {
+    timeToFirstTokenSeconds(quantile: number, sel: string, window?: string): string;
+    interTokenLatencySeconds(quantile: number, sel: string, window?: string): string;
+  };
+  /**
+   * A server that preallocates its accelerator memory as a cache (vLLM's KV cache): a full cache is normal, pressure
+   * is evicting running requests or queueing new ones on a full cache. Where present it replaces the GPU-memory
+   * alert. Each expression is per pod. @default - none
+   */
+  readonly cachePressure?: {
+    /** Evictions (preemptions) per second. */
+    evictionRate(sel: string, window?: string): string;
+    /** Requests waiting for admission. */
+    waitingRequests(sel: string): string;
+    /** Share of the cache in use, 0..1. */
+    cacheUsage(sel: string): string;
+  };
   /** Per-pod queue-time signal for the adapter: [cumulative queue time counter (us), request counter]. */
   readonly queueTimeCounters?: readonly [string, string];
   /** Per-pod gauge of waiting requests for the adapter. */

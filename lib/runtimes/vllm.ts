@@ -65,6 +65,10 @@ function engineArgs(ctx: RuntimeContext): string[] {
 
 const HTTP = (sel: string) => `${sel},handler=~"/v1/.+"`;
 const E2E = 'vllm:e2e_request_latency_seconds';
+const TTFT = 'vllm:time_to_first_token_seconds';
+const ITL = 'vllm:inter_token_latency_seconds';
+/** The counter vllm:num_preemptions (prometheus_client adds _total). */
+const PREEMPTIONS = 'vllm:num_preemptions_total';
 
 export const vllm: ServingRuntime = {
   name: 'vllm',
@@ -136,13 +140,21 @@ export const vllm: ServingRuntime = {
     modelLabel: 'model_name',
     names: [
       'vllm:request_success_total', `${E2E}_bucket`, 'vllm:request_queue_time_seconds_sum', 'vllm:request_queue_time_seconds_count',
+      `${TTFT}_bucket`, `${ITL}_bucket`, PREEMPTIONS,
       'vllm:num_requests_waiting', 'vllm:num_requests_running', 'vllm:kv_cache_usage_perc', 'http_requests_total', DCGM_METRICS[0],
     ],
     // finished_reason stop / length; abort is a client that went away
     requestRate: (sel, w = '5m') => `sum by (model_name) (rate(vllm:request_success_total{${sel},finished_reason!~"abort|error"}[${w}]))`,
-    // vLLM has no failure counter: server errors of the OpenAI API (prometheus-fastapi-instrumentator, status 5xx)
+    // vLLM has no failure counter: server errors of the OpenAI API (prometheus-fastapi-instrumentator, status 5xx;
+    // finished_reason "error" is a request-level internal error that vLLM answers with 500, so it is counted here)
     errorRate: (sel, w = '5m') => `sum(rate(http_requests_total{${HTTP(sel)},status="5xx"}[${w}]))`,
-    totalRate: (sel, w = '5m') => `sum(rate(http_requests_total{${HTTP(sel)}}[${w}]))`,
+    // served + failed by the server: 4xx (bad request, unknown model, client gone) are left out
+    totalRate: (sel, w = '5m') => `sum(rate(http_requests_total{${HTTP(sel)},status=~"2xx|5xx"}[${w}])) > 0`,
+    serverErrors: {
+      counted: 'http_requests_total{status="5xx"} of the OpenAI API handlers (/v1/...), per server',
+      excluded: 'status 4xx (invalid requests, unknown model, rate limits) and the /health, /metrics and other non-/v1 handlers (probes and scrapes); requests the client aborted are not failures (finished_reason abort)',
+      source: 'vllm-project/vllm PRs #15657 / #15894 (HTTP metrics from prometheus-fastapi-instrumentator, status classes 2xx/4xx/5xx), vllm/v1/engine/__init__.py (FinishReason: error is always answered with 500)',
+    },
     latencySeconds: (sel, w = '5m') => ({
       expr: `histogram_quantile(0.95, sum by (model_name, le) (rate(${E2E}_bucket{${sel}}[${w}])))`,
       kind: 'p95',
@@ -156,6 +168,19 @@ export const vllm: ServingRuntime = {
     // used, so memory pressure is the share of the preallocated KV cache in use (0..1)
     gpuMemoryUsedRatio: (sel) => `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`,
     gpuMemorySignal: 'KV-cache use (vLLM preallocates its GPU memory)',
+    gpuMemoryOnMig: true,
+    // a long answer takes long end to end: latency is per token (vllm/v1/metrics/loggers.py, histograms in seconds)
+    tokenLatency: {
+      timeToFirstTokenSeconds: (q, sel, w = '5m') => `histogram_quantile(${q}, sum by (model_name, le) (rate(${TTFT}_bucket{${sel}}[${w}])))`,
+      interTokenLatencySeconds: (q, sel, w = '5m') => `histogram_quantile(${q}, sum by (model_name, le) (rate(${ITL}_bucket{${sel}}[${w}])))`,
+    },
+    // the KV cache is preallocated and filling it is normal: pressure is preempting running requests (their cache
+    // is dropped and recomputed) or requests waiting while the cache is full
+    cachePressure: {
+      evictionRate: (sel, w = '5m') => `sum by (pod) (rate(${PREEMPTIONS}{${sel}}[${w}]))`,
+      waitingRequests: (sel) => `sum by (pod) (vllm:num_requests_waiting{${sel}})`,
+      cacheUsage: (sel) => `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`,
+    },
     inferenceCounter: 'vllm:request_success_total',
     pendingGauge: 'vllm:num_requests_waiting',
   },

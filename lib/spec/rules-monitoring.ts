@@ -31,7 +31,18 @@ export function checkMonitoring(list: IssueList, spec: ModelServingSpec): void {
       list.add('spec.monitoring.alerts.maxGpuMemoryPercent', 'needs a GPU (set spec.resources.gpu)');
     }
   }
-  if (alerts.maxQueueTimeSeconds !== undefined && !getRuntime(spec.runtime).metrics.queueTimeSeconds) {
+  const metrics = getRuntime(spec.runtime).metrics;
+  if (alerts.maxQueueTimeSeconds !== undefined && !metrics.queueTimeSeconds) {
     list.add('spec.monitoring.alerts.maxQueueTimeSeconds', `needs a queue-time metric, which runtime ${spec.runtime} does not expose`);
+  }
+  // LLM servers alert per token: an end-to-end latency grows with the answer's length
+  if (metrics.tokenLatency) {
+    if (alerts.p95LatencySeconds !== undefined) {
+      list.add('spec.monitoring.alerts.p95LatencySeconds', `does not apply to runtime ${spec.runtime}: its latency alerts are per token (set timeToFirstTokenP95Seconds and interTokenLatencyP95Seconds)`);
+    }
+  } else {
+    for (const f of ['timeToFirstTokenP95Seconds', 'interTokenLatencyP95Seconds'] as const) {
+      if (alerts[f] !== undefined) list.add(`spec.monitoring.alerts.${f}`, `needs token latency histograms, which runtime ${spec.runtime} does not expose (runtime vllm does)`);
+    }
   }
 }

@@ -1,6 +1,7 @@
 /** Spec fields about scaling: HPA or KEDA, and the VPA. */
 import { Type } from '@sinclair/typebox';
 import { Obj, Opt, Quantity, PositiveInt, NonNegativeInt } from './common';
+import { AutoscalingLlmFields } from './llm';
 
 const ScalingPolicy = Obj({
   type: Type.Union([Type.Literal('Pods'), Type.Literal('Percent')]),
@@ -22,7 +23,8 @@ export const ScalingSchemas = {
     targetCPUUtilizationPercent: Opt(Type.Integer({ minimum: 1, maximum: 100, description: 'HPA Resource metric: average CPU utilization in percent of the CPU request. @default - 80 when no target at all is set, else none' })),
     targetInferencesPerSecondPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: "HPA Pods metric: the rate of the runtime's inference counter per pod (Triton nv_inference_count: a batch of n counts n). Needs prometheus-adapter: the rule is emitted as the ConfigMap <name>-metrics-adapter-rule. @default - none" })),
     targetQueueTimeMilliseconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: mean time a request waits in the server queue, in ms (Triton nv_inference_queue_duration_us / nv_inference_request_success). Needs prometheus-adapter. @default - none' })),
-    targetPendingRequestsPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: requests waiting per pod (vLLM vllm:num_requests_waiting, Triton nv_inference_pending_request_count). Needs prometheus-adapter. @default - none' })),
+    ...AutoscalingLlmFields,
+    targetPendingRequestsPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: requests waiting per pod (vLLM vllm:num_requests_waiting, Triton nv_inference_pending_request_count). Needs prometheus-adapter; engine keda: a prometheus trigger. @default - none' })),
     behavior: Opt(Obj({ scaleUp: Opt(ScalingRules), scaleDown: Opt(ScalingRules) }, { description: 'The autoscaling/v2 HPA behavior, copied verbatim. @default - the Kubernetes defaults (scale-down stabilization 300s)' })),
     keda: Opt(Obj({
       serverAddress: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Prometheus URL (required for engine keda).' })),

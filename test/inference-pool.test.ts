@@ -1,7 +1,6 @@
 /** spec.inferencePool: the InferencePool, its endpoint picker, the HTTPRoute backendRefs, and their rules (docs/LLM.md). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { synth, synthFile, find, all, container, specErrors, type K8sObject } from './support/synth';
 import { assertValidObjects, validateObjects } from './support/k8s-validate';

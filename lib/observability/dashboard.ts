@@ -16,6 +16,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/common';
 import type { ServingContext } from '../model/context';
 import { DEFAULT_THRESHOLDS, ratio } from './alerts';
+import { llmDashboardPanels } from './llm';
 
 /** The datasource variable every panel uses. */
 export const DATASOURCE_VARIABLE = 'DS_PROMETHEUS';
@@ -118,7 +119,7 @@ export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
       max: 1,
     });
   }
-  panels.push(replicasPanel(ctx));
+  panels.push(...llmDashboardPanels(ctx), replicasPanel(ctx));
   return panels;
 }
 

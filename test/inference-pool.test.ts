@@ -133,7 +133,15 @@ test('the picker may read exactly pods, its pool and the objectives; leader elec
   const binding = find(one, 'RoleBinding', 'chat-epp');
   assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'chat-epp' });
   assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: 'chat-epp', namespace: 'llm' }]);
-  assert.equal(find(one, 'ServiceAccount', 'chat-epp').automountServiceAccountToken, true);
+  // only the picker's pod gets the account's token, mounted explicitly where client-go's in-cluster config reads it
+  assert.equal(find(one, 'ServiceAccount', 'chat-epp').automountServiceAccountToken, false);
+  const pod = find(one, 'Deployment', 'chat-epp').spec.template.spec;
+  assert.equal(pod.automountServiceAccountToken, false);
+  const mount = pod.containers[0].volumeMounts.find((m: K8sObject) => m.mountPath === '/var/run/secrets/kubernetes.io/serviceaccount');
+  assert.deepEqual(pod.volumes.find((v: K8sObject) => v.name === mount.name).projected.sources, [
+    { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+    { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+  ]);
 
   const three = synth(vllmPoolDoc({ inferencePool: { picker: { replicas: 3 } } }));
   const rules = find(three, 'Role', 'chat-epp').rules;

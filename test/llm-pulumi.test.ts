@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as pulumi from '@pulumi/pulumi';
+import * as k8s from '@pulumi/kubernetes';
 import { ModelServingStack, planResources } from '../lib/pulumi';
 import { loadSpecFile } from '../lib/spec/load';
 
@@ -41,14 +42,15 @@ test('plans RBAC, the picker\'s config and the InferencePool before the picker, 
 });
 
 test('every CRD-based child waits for the resources that install the CRDs; built-in kinds do not', async () => {
-  const crds = new pulumi.CustomResource('test:index:Crds', 'gie-crds', {});
+  // stands for what installs the CRDs (a Helm release, a ConfigFile of the upstream manifests)
+  const crds = new k8s.core.v1.ConfigMap('gie-crds', { metadata: { name: 'gie-crds' } });
   const crdsUrn = await resolved(crds.urn);
   const stack = new ModelServingStack('llm', { specFile: TEMPLATE, crdDependencies: [crds] });
   const urn = await resolved(stack.urn);
   await Promise.all(Object.values(stack.resources).map((x) => resolved(x.urn)));
   const children = [...records.values()].filter((x) => x.parent === urn) as Registration[];
-  const crdBased = children.filter((c) => !c.type.startsWith('kubernetes:core/') && !/^kubernetes:(apps|rbac\.authorization\.k8s\.io|networking\.k8s\.io)\//.test(c.type));
-  assert.deepEqual(crdBased.map((c) => c.inputs.kind).sort(), ['HTTPRoute', 'InferencePool', 'PrometheusRule', 'ScaledObject', 'ServiceMonitor', 'ServiceMonitor']);
+  const crdBased = children.filter((c) => !/^kubernetes:(core|apps|rbac\.authorization\.k8s\.io|networking\.k8s\.io)\//.test(String(c.type)));
+  assert.deepEqual(crdBased.map((c) => String(c.inputs.kind)).sort(), ['HTTPRoute', 'InferencePool', 'PrometheusRule', 'ScaledObject', 'ServiceMonitor', 'ServiceMonitor']);
   for (const c of crdBased) assert.ok(c.dependencies.includes(crdsUrn), `${c.inputs.kind} ${c.inputs.metadata.name} waits for the CRDs`);
   const deployment = children.find((c) => c.inputs.kind === 'Deployment' && c.inputs.metadata.name === 'llama-pool-epp')!;
   assert.ok(!deployment.dependencies.includes(crdsUrn));

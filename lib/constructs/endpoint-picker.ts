@@ -106,7 +106,8 @@ export class EndpointPicker extends Construct {
     const meta = (n: string) => ctx.metadata(n, 'endpoint-picker', { 'app.kubernetes.io/name': 'endpoint-picker', 'model-serving/pool': pool });
     const selector = pickerSelector(ctx, pool);
 
-    Kube.ServiceAccount(this, 'ServiceAccount', { metadata: meta(name), automountServiceAccountToken: true });
+    // the token is mounted explicitly (below), in this pod only: nothing else using the account gets one
+    Kube.ServiceAccount(this, 'ServiceAccount', { metadata: meta(name), automountServiceAccountToken: false });
     // what the picker reads, all through its controller-runtime cache (list + watch; `pkg/epp/server/controller_manager.go`,
     // every reader is mgr.GetClient()): pods of the namespace, its InferencePool, and InferenceObjective /
     // InferenceModelRewrite where their CRDs exist (discovered at start). Leader election (client-go LeaseLock: get,
@@ -143,7 +144,7 @@ export class EndpointPicker extends Construct {
           metadata: { labels: { ...selector }, annotations: { 'model-serving/config-hash': configHash({ [CONFIG_KEY]: config }) } },
           spec: {
             serviceAccountName: name,
-            automountServiceAccountToken: true,
+            automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: {
               runAsNonRoot: true, runAsUser: PICKER_USER, runAsGroup: PICKER_USER, fsGroup: PICKER_USER,
@@ -173,12 +174,17 @@ export class EndpointPicker extends Construct {
                 limits: { cpu: q('4'), memory: q(PICKER_MEMORY) },
               },
               securityContext: strictContainerSecurity(),
-              volumeMounts: [{ name: 'config', mountPath: CONFIG_DIR, readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'kube-api-access', mountPath: SA_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
               terminationMessagePolicy: 'FallbackToLogsOnError',
             }],
             volumes: [
               { name: 'config', configMap: { name } },
               { name: 'tmp', emptyDir: { sizeLimit: q('64Mi') } },
+              kubeApiAccess(),
             ],
           },
         },
@@ -198,6 +204,27 @@ export class EndpointPicker extends Construct {
       },
     });
   }
+}
+
+/** Where client-go's in-cluster configuration reads the token, CA and namespace. */
+const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/**
+ * The API credentials client-go's in-cluster configuration reads, as the kubelet mounts them with
+ * automountServiceAccountToken, written out: a bound, expiring token the kubelet rotates (client-go rereads it) and
+ * the cluster CA. (The picker gets its namespace from --pool-namespace and NAMESPACE, not from a file.)
+ */
+function kubeApiAccess() {
+  return {
+    name: 'kube-api-access',
+    projected: {
+      defaultMode: 0o444,
+      sources: [
+        { serviceAccountToken: { path: 'token', expirationSeconds: 3600 } },
+        { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      ],
+    },
+  };
 }
 
 /** The picker's Role and RoleBinding (construct IDs `Role`, `RoleBinding`), both named like the picker. */

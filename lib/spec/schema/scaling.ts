@@ -18,7 +18,7 @@ const ScalingRules = Obj({
 export const ScalingSchemas = {
   autoscaling: Opt(Obj({
     engine: Opt(Type.Union([Type.Literal('hpa'), Type.Literal('keda')], { description: '@default - hpa' })),
-    minReplicas: Opt(NonNegativeInt('Lower bound of replicas. @default - 1 (engine keda may use 0 with its own keda.query)')),
+    minReplicas: Opt(NonNegativeInt('Lower bound of replicas. @default - 1 (0: engine keda with its own keda.query, or behind spec.inferencePool, where the endpoint picker holds requests during the cold start: engine keda, or engine hpa on Kubernetes 1.37+)')),
     maxReplicas: PositiveInt('Upper bound of replicas.'),
     targetCPUUtilizationPercent: Opt(Type.Integer({ minimum: 1, maximum: 100, description: 'HPA Resource metric: average CPU utilization in percent of the CPU request. @default - 80 when no target at all is set, else none' })),
     targetInferencesPerSecondPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: "HPA Pods metric: the rate of the runtime's inference counter per pod (Triton nv_inference_count: a batch of n counts n). Needs prometheus-adapter: the rule is emitted as the ConfigMap <name>-metrics-adapter-rule. @default - none" })),

@@ -291,7 +291,7 @@ test('the vLLM dashboard shows token latencies with their thresholds, the end-to
   const d = dashboard(synth(vllmDoc()));
   assert.deepEqual(d.panels.map((p: K8sObject) => p.title), [
     'Requests per second', 'Error ratio', 'Time to first token', 'Inter-token latency', 'End-to-end latency', 'Queue time', 'Requests waiting',
-    'GPU utilization', 'KV-cache use', 'KV-cache preemptions', 'Replicas',
+    'GPU utilization', 'KV-cache use', 'KV-cache preemptions', 'Tokens per second', 'Queue and KV cache per track', 'Replicas',
   ]);
   const panel = (title: string) => d.panels.find((p: K8sObject) => p.title === title);
   assert.deepEqual(panel('Time to first token').fieldConfig.defaults.thresholds.steps[1], { value: 2, color: 'red' });

@@ -15,6 +15,10 @@ import { assertValidPromql, NamedExpression } from '../observability/promql';
 import { quantityString } from '../spec/quantity';
 import { VPA_API_VERSION, VPA_KIND, VerticalPodAutoscalerSpec, VpaResourceList } from '../k8s/vpa';
 import { ServingContext, Track, TRACK_LABEL } from '../model/context';
+import type { LlmSupport } from '../runtimes/llm';
+import { kedaAdvanced, llmKedaTriggers, pickerAdapterRule, pickerObjectMetric, PICKER_IN_FLIGHT_METRIC, type PrometheusTrigger } from './llm-scaling';
+import { poolPlans } from '../model/pools';
+import { scalesToZero } from '../spec/llm-plan';
 
 type AutoscalingSpec = NonNullable<ModelServingSpec['autoscaling']>;
 type VerticalSpec = NonNullable<ModelServingSpec['verticalAutoscaling']>;
@@ -27,7 +31,8 @@ export const SERVER_CONTAINER = 'server';
 /** A prometheus-adapter discovery rule (kubernetes-sigs/prometheus-adapter docs/config.md). */
 export interface AdapterRule {
   readonly seriesQuery: string;
-  readonly resources: { readonly overrides: Readonly<Record<'namespace' | 'pod', { readonly resource: string }>> };
+  /** Series label -> Kubernetes resource (`namespace` and `pod`; `service` for an Object metric of a Service). */
+  readonly resources: { readonly overrides: Readonly<Record<string, { readonly resource: string }>> };
   readonly name: { readonly matches: string; readonly as: string };
   readonly metricsQuery: string;
 }
@@ -35,7 +40,7 @@ export interface AdapterRule {
 /** A Pods metric of the HPA and the adapter rule that serves it. */
 export interface PodsMetric {
   /** The spec.autoscaling field that asks for it. */
-  readonly field: 'targetInferencesPerSecondPerPod' | 'targetQueueTimeMilliseconds' | 'targetPendingRequestsPerPod';
+  readonly field: 'targetInferencesPerSecondPerPod' | 'targetQueueTimeMilliseconds' | 'targetPendingRequestsPerPod' | 'targetKvCacheUtilization';
   /** The name in the custom metrics API: the rule's `name.as` and the HPA's `pods.metric.name`. */
   readonly name: string;
   /** The per-pod average the HPA keeps the metric at. */
@@ -68,7 +73,7 @@ function adapterRule(series: string, as: string, metricsQuery: string, matchers?
  * requests), each with its adapter rule. Throws when the runtime lacks a signal (the spec rules refuse
  * such a spec first).
  */
-export function podsMetrics(metrics: RuntimeMetrics, a: AutoscalingSpec): PodsMetric[] {
+export function podsMetrics(metrics: RuntimeMetrics, a: AutoscalingSpec, llm?: LlmSupport): PodsMetric[] {
   const out: PodsMetric[] = [];
   if (a.targetInferencesPerSecondPerPod !== undefined) {
     const series = metrics.inferenceCounter;
@@ -92,6 +97,13 @@ export function podsMetrics(metrics: RuntimeMetrics, a: AutoscalingSpec): PodsMe
     const name = customMetricName(series);
     out.push({ field: 'targetPendingRequestsPerPod', name, target: a.targetPendingRequestsPerPod, rule: adapterRule(series, name, 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)') });
   }
+  if (a.targetKvCacheUtilization !== undefined) {
+    if (!llm) throw new Error('the runtime exposes no KV-cache gauge');
+    const series = llm.metrics.kvCacheUsage;
+    const name = customMetricName(series);
+    // a 0-1 gauge per pod (one series per engine): the pod's mean, which the HPA averages over the pods
+    out.push({ field: 'targetKvCacheUtilization', name, target: a.targetKvCacheUtilization, rule: adapterRule(series, name, 'avg(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)') });
+  }
   return out;
 }
 
@@ -113,7 +125,8 @@ export function metricQuantity(n: number): string {
 /** autoscaling/v2 MetricSpec, as written here. */
 export type HpaMetric =
   | { readonly type: 'Resource'; readonly resource: { readonly name: 'cpu'; readonly target: { readonly type: 'Utilization'; readonly averageUtilization: number } } }
-  | { readonly type: 'Pods'; readonly pods: { readonly metric: { readonly name: string }; readonly target: { readonly type: 'AverageValue'; readonly averageValue: string } } };
+  | { readonly type: 'Pods'; readonly pods: { readonly metric: { readonly name: string }; readonly target: { readonly type: 'AverageValue'; readonly averageValue: string } } }
+  | { readonly type: 'Object'; readonly object: { readonly describedObject: { readonly apiVersion: string; readonly kind: string; readonly name: string }; readonly metric: { readonly name: string }; readonly target: { readonly type: 'AverageValue'; readonly averageValue: string } } };
 
 /** The HPA's metrics: CPU utilization (the spec's, or 80% when no target is set at all) and the Pods metrics. */
 export function hpaMetrics(spec: ModelServingSpec, pods: readonly PodsMetric[]): HpaMetric[] {
@@ -164,19 +177,32 @@ export function vpaContainerPolicies(v: VerticalSpec): VerticalPodAutoscalerSpec
   ];
 }
 
+/** An adapter rule for an Object metric (the endpoint picker's in-flight requests, on its Service). */
+export interface ObjectMetricRule {
+  readonly name: string;
+  /** What asks for it (a comment line). */
+  readonly why: string;
+  /** Plural resource and name of the described object. */
+  readonly resource: string;
+  readonly object: string;
+  readonly rule: AdapterRule;
+}
+
 /** YAML of adapter rule sets, by their JSON: the rules (all strings) are the same for every spec of a runtime. */
 const RULES_YAML = new Map<string, string>();
 
 /** The prometheus-adapter snippets: a `rules:` fragment of the adapter's config, and the Helm chart's values. */
-export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[]): Record<string, string> {
-  const rules = pods.map((m) => m.rule);
+export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[], objects: readonly ObjectMetricRule[] = []): Record<string, string> {
+  const rules = [...pods.map((m) => m.rule), ...objects.map((o) => o.rule)];
   const ns = ctx.namespace;
   const header = [
     `# prometheus-adapter rules for the custom metrics the HorizontalPodAutoscaler(s) of ${ctx.name} read:`,
     ...pods.map((m) => `#   ${m.name}  (spec.autoscaling.${m.field})`),
+    ...objects.map((o) => `#   ${o.name}  (${o.why})`),
     `# The rules are the same for every spec of runtime ${ctx.runtime.name}: merge them once per cluster.`,
     '# Nothing reads this ConfigMap: it carries the rules. Check each metric once the adapter reloaded:',
     ...pods.map((m) => `#   kubectl get --raw "/apis/custom.metrics.k8s.io/v1beta1/namespaces/${ns}/pods/*/${m.name}"`),
+    ...objects.map((o) => `#   kubectl get --raw "/apis/custom.metrics.k8s.io/v1beta1/namespaces/${ns}/${o.resource}/${o.object}/${o.name}"`),
   ].join('\n');
   // YAML 1.1 and no folding: the adapter reads its config with a Go YAML 1.1 parser
   const yaml = (v: unknown) => {
@@ -218,12 +244,14 @@ export interface ScaledObjectSpec {
   readonly maxReplicaCount: number;
   readonly cooldownPeriod: number;
   readonly pollingInterval: number;
-  readonly triggers: readonly {
+  readonly triggers: readonly ({
     readonly type: 'prometheus';
     readonly metricType: 'AverageValue';
     /** KEDA trigger metadata values are strings. */
     readonly metadata: { readonly serverAddress: string; readonly query: string; readonly threshold: string; readonly activationThreshold?: string };
-  }[];
+  } | PrometheusTrigger)[];
+  /** KEDA's HPA settings (scale to zero: lib/constructs/llm-scaling.ts). */
+  readonly advanced?: { readonly horizontalPodAutoscalerConfig: { readonly behavior: { readonly scaleDown: { readonly stabilizationWindowSeconds: number } } } };
 }
 
 /** KEDA's defaults, written out (keda.sh ScaledObject specification). */
@@ -253,9 +281,14 @@ export class ModelAutoscaling extends Construct {
     // as for the workloads: the stable track keeps the bare ID when a canary is added (same object, same Pulumi URN)
     const idFor = (base: string, t: Track) => (t.role === 'stable' ? base : `${base}-${t.key}`);
     const meta = (t: Track) => ctx.metadata(t.name, 'autoscaler', { [TRACK_LABEL]: t.key });
-    this.podsMetrics = a && (a.engine ?? 'hpa') === 'hpa' ? podsMetrics(ctx.runtime.metrics, a) : [];
+    this.podsMetrics = a && (a.engine ?? 'hpa') === 'hpa' ? podsMetrics(ctx.runtime.metrics, a, ctx.runtime.llm) : [];
+    // scale to zero behind an inference pool: the endpoint picker's in-flight requests (lib/constructs/llm-scaling.ts)
+    const pickerRules: ObjectMetricRule[] = a && (a.engine ?? 'hpa') === 'hpa' && scalesToZero(ctx.spec)
+      ? poolPlans(ctx).slice(0, 1).map((p) => ({ name: PICKER_IN_FLIGHT_METRIC, why: 'spec.autoscaling.minReplicas 0 with spec.inferencePool', resource: 'services', object: p.picker, rule: pickerAdapterRule() }))
+      : [];
     // generated PromQL must parse (a user's keda.query is checked by the spec rules)
-    const generated: NamedExpression[] = this.podsMetrics.flatMap((m) => expandedRuleQueries(m.rule).map((expr) => ({ name: `adapter rule ${m.name}`, expr })));
+    const generated: NamedExpression[] = [...this.podsMetrics, ...pickerRules].flatMap((m) => expandedRuleQueries(m.rule).map((expr) => ({ name: `adapter rule ${m.name}`, expr })));
+    if (a?.engine === 'keda') generated.push(...ctx.tracks.flatMap((t) => llmKedaTriggers(ctx, t).map((tr) => ({ name: `ScaledObject ${ctx.namespace}/${t.name} trigger ${tr.name}`, expr: tr.metadata.query }))));
     if (a?.engine === 'keda' && !(a.keda?.query ?? '').trim()) {
       generated.push(...ctx.tracks.map((t) => ({ name: `ScaledObject ${ctx.namespace}/${t.name}`, expr: defaultKedaQuery(ctx, t) })));
     }
@@ -268,16 +301,16 @@ export class ModelAutoscaling extends Construct {
           scaleTargetRef: targetRef(t),
           minReplicas: a.minReplicas ?? 1,
           maxReplicas: a.maxReplicas,
-          metrics,
+          metrics: [...metrics, ...pickerObjectMetric(ctx, t)],
           ...(a.behavior ? { behavior: structuredClone(a.behavior) } : {}),
         };
         // a plain ApiObject: the L1 class of cdk8s-plus-28 (Kubernetes 1.28) drops fields it does not know, such as tolerance
         new ApiObject(this, idFor('Hpa', t), { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: meta(t), spec });
       }
-      if (this.podsMetrics.length) {
+      if (this.podsMetrics.length || pickerRules.length) {
         Kube.ConfigMap(this, 'MetricsAdapterRule', {
           metadata: ctx.metadata(`${ctx.name}-metrics-adapter-rule`, 'metrics-adapter-rule'),
-          data: adapterRuleFiles(ctx, this.podsMetrics),
+          data: adapterRuleFiles(ctx, this.podsMetrics, pickerRules),
         });
       }
     } else if (a) {
@@ -289,6 +322,7 @@ export class ModelAutoscaling extends Construct {
           minReplicaCount: a.minReplicas ?? 1,
           maxReplicaCount: a.maxReplicas,
           cooldownPeriod: keda.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN_SECONDS,
+          ...kedaAdvanced(ctx, keda.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN_SECONDS),
           pollingInterval: keda.pollingInterval ?? KEDA_DEFAULT_POLLING_SECONDS,
           triggers: [{
             type: 'prometheus',
@@ -300,7 +334,7 @@ export class ModelAutoscaling extends Construct {
               threshold: String(keda.threshold!),
               ...(keda.activationThreshold !== undefined ? { activationThreshold: String(keda.activationThreshold) } : {}),
             },
-          }],
+          }, ...llmKedaTriggers(ctx, t)],
         };
         new ApiObject(this, idFor('ScaledObject', t), { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: meta(t), spec });
       }

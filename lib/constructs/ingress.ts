@@ -13,6 +13,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
 import { serviceNameFor } from './services';
+import { inferencePoolBackendRefs } from './inference-pool';
 import { NGINX_CLASS, NGINX_PREFIX, routePrefix } from '../spec/rules-rollout';
 
 export interface ModelIngressProps {
@@ -66,7 +67,7 @@ export interface HttpRouteSpec {
   readonly rules: {
     matches: { path: { type: 'PathPrefix'; value: string } }[];
     filters?: { type: 'URLRewrite'; urlRewrite: { path: { type: 'ReplacePrefixMatch'; replacePrefixMatch: string } } }[];
-    backendRefs: { name: string; port: number; weight?: number }[];
+    backendRefs: { group?: string; kind?: string; name: string; port?: number; weight?: number }[];
     timeouts?: { request: string };
   }[];
 }
@@ -145,9 +146,10 @@ export class ModelIngress extends Construct {
     const plan = routePlan(ctx, gw.path ?? ctx.spec.ingress?.path);
     const port = httpPort(ctx);
     const weight = ctx.spec.rollout?.weight ?? 0;
-    const backendRefs = canary
+    // with spec.inferencePool the route targets the pools (lib/constructs/inference-pool.ts), else the Services
+    const backendRefs = inferencePoolBackendRefs(ctx) ?? (canary
       ? [{ name: ctx.serviceName, port, weight: 100 - weight }, { name: serviceNameFor(ctx, canary), port, weight }]
-      : [{ name: ctx.serviceName, port }];
+      : [{ name: ctx.serviceName, port }]);
     const hostnames = gw.hostnames ?? (ctx.spec.ingress ? [ctx.spec.ingress.host] : undefined);
     const { name, namespace, sectionName } = gw.parentRef;
     const spec: HttpRouteSpec = {

@@ -12,6 +12,7 @@ import { splitUri } from '../spec/uri';
 import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from './security';
+import { withAdapters } from './lora-adapters';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
@@ -64,7 +65,7 @@ export const RCLONE_S3_PROVIDER_SCRIPT = [
 ].join('\n');
 
 /** The download container's script: `$1` is the rclone source, the other arguments go to `rclone copy`. */
-const DOWNLOAD_SCRIPT = ['set -eu', 'src="$1"; shift', RCLONE_S3_PROVIDER_SCRIPT, 'exec rclone copy "$src" "$@"'].join('\n');
+export const DOWNLOAD_SCRIPT = ['set -eu', 'src="$1"; shift', RCLONE_S3_PROVIDER_SCRIPT, 'exec rclone copy "$src" "$@"'].join('\n');
 
 /**
  * Creates the PersistentVolumeClaims the spec asks for and tells each track how to mount its models.
@@ -94,8 +95,12 @@ export class ModelRepository extends Construct {
     }
   }
 
-  /** Volumes, init containers, mounts and env that give `track` its models. */
+  /** Volumes, init containers, mounts and env that give `track` its models (and LoRA adapters: lib/constructs/lora-adapters.ts). */
   mountFor(track: Track): RepositoryMount {
+    return withAdapters(this.ctx, track, this.sourceMountFor(track));
+  }
+
+  private sourceMountFor(track: Track): RepositoryMount {
     const repo = track.repository;
     const sec = restrictedContainerSecurity(this.ctx);
     if (repo.pvc) {

@@ -17,6 +17,7 @@ import { ModelIngress } from './ingress';
 import { ModelTrafficPolicy } from './traffic-policy';
 import { ModelAutoscaling } from './autoscaling';
 import { ModelObservability } from './observability';
+import { ModelInferencePool } from './inference-pool';
 
 /** cdk8s context key that sets the target Kubernetes version of every ModelServing below it. */
 export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
@@ -75,6 +76,7 @@ export class ModelServing extends Construct {
     if (ctx.mode !== 'batch') {
       // ServiceMonitor, PrometheusRule, dashboard: they scrape the metrics Service, which batch jobs do not have
       new ModelObservability(this, 'Observability', { context: ctx });
+      if (ctx.spec.inferencePool) new ModelInferencePool(this, 'InferencePool', { context: ctx });
       new ModelIngress(this, 'Ingress', { context: ctx });
       new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     }

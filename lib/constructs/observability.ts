@@ -11,6 +11,7 @@ import { TRACK_LABEL, type ServingContext } from '../model/context';
 import { buildRuleGroups, ruleExpressions, type RuleGroup } from '../observability/alerts';
 import { buildDashboard, dashboardPanels } from '../observability/dashboard';
 import { assertValidPromql } from '../observability/promql';
+import { llmRuleGroups } from '../observability/llm';
 
 /** The label that marks the headless metrics Service (lib/constructs/services.ts). */
 export const METRICS_SERVICE_LABEL = 'model-serving/metrics';
@@ -56,7 +57,7 @@ export class ModelObservability extends Construct {
     super(scope, id);
     const ctx = props.context;
     const mon = ctx.spec.monitoring ?? {};
-    this.ruleGroups = mon.prometheusRule === false ? [] : buildRuleGroups(ctx);
+    this.ruleGroups = mon.prometheusRule === false ? [] : [...buildRuleGroups(ctx), ...llmRuleGroups(ctx)];
     const owner = `${ctx.namespace}/${ctx.name}`;
     assertValidPromql([
       ...ruleExpressions(this.ruleGroups, `PrometheusRule ${owner}`),

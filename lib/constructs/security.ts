@@ -18,6 +18,20 @@ export function restrictedContainerSecurity(ctx: ServingContext): k8s.SecurityCo
   };
 }
 
+/**
+ * The restricted container securityContext with no escape hatch: for the helper pods of this library that run an
+ * image of their own (the endpoint picker), which spec.security.unsafe never loosens.
+ */
+export function strictContainerSecurity(): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    readOnlyRootFilesystem: true,
+    runAsNonRoot: true,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
 /** The pod securityContext: the runtime's non-root user, fsGroup for volumes, seccomp RuntimeDefault. */
 export function podSecurity(ctx: ServingContext): k8s.PodSecurityContext {
   const u = ctx.spec.security?.unsafe ?? {};

@@ -50,4 +50,6 @@ export const Kube = {
   NetworkPolicy: kind<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy.GVK),
   PodDisruptionBudget: kind<k8s.KubePodDisruptionBudgetProps>(k8s.KubePodDisruptionBudget.GVK),
   Ingress: kind<k8s.KubeIngressProps>(k8s.KubeIngress.GVK),
+  Role: kind<k8s.KubeRoleProps>(k8s.KubeRole.GVK),
+  RoleBinding: kind<k8s.KubeRoleBindingProps>(k8s.KubeRoleBinding.GVK),
 } as const;

@@ -17,6 +17,7 @@ import {
 import type { ServingContext } from '../model/context';
 import { DEFAULT_THRESHOLDS, ratio, type Thresholds } from './alerts';
 import { errorRatioExpr, gpuSignals, usesMig, workloadMatcher, workloadMetrics } from './signals';
+import { llmDashboardPanels } from './llm';
 
 /** The datasource variable every panel uses. */
 export const DATASOURCE_VARIABLE = 'DS_PROMETHEUS';
@@ -89,7 +90,7 @@ export function dashboardPanels(ctx: ServingContext): DashboardPanel[] {
     });
   }
   if (ctx.gpuCount > 0) panels.push(...gpuPanels(ctx, t));
-  panels.push(replicasPanel(ctx));
+  panels.push(...llmDashboardPanels(ctx), replicasPanel(ctx));
   return panels;
 }
 

@@ -32,6 +32,13 @@ export interface ModelServingStackArgs extends SpecSource {
    * on create, times the number of rolling-update waves on update; never less than Pulumi's 10 minutes
    */
   readonly workloadTimeouts?: pulumi.CustomTimeouts;
+  /**
+   * Resources that install the CRDs of the CRD-based objects (`requiredCrds`), e.g. the Helm releases or
+   * `k8s.yaml.v2.ConfigFile`s of the Gateway API Inference Extension, KEDA or the Prometheus Operator in the same
+   * program: every CRD-based child waits for them, so on an empty cluster no custom object is sent before its CRD.
+   * @default - none: the CRDs must exist before `pulumi up`
+   */
+  readonly crdDependencies?: readonly pulumi.Resource[];
 }
 
 /** Where clients reach one spec's models (absent values: the spec has no such object). */
@@ -100,7 +107,8 @@ export class ModelServingStack extends pulumi.ComponentResource {
       created[r.logicalName] = registerObject(r, {
         parent: this,
         ...(args.provider ? { provider: args.provider } : {}),
-        dependsOn: r.dependsOn.map((n) => created[n]),
+        // a CRD-based object (no typed class) also waits for whatever installs its CRD
+        dependsOn: [...r.dependsOn.map((n) => created[n]), ...(r.typedClass ? [] : args.crdDependencies ?? [])],
         ...(timeouts ? { customTimeouts: timeouts } : {}),
       });
     }

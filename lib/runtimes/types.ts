@@ -5,6 +5,7 @@
  */
 import type { ModelServingSpec, ModelSpec, RepositorySpec, RuntimeName } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
+import type { LlmSupport } from './llm';
 
 export type ModelFormat = ModelSpec['format'];
 
@@ -232,6 +233,8 @@ export interface ServingRuntime {
   initSteps(ctx: RuntimeContext): RuntimeInitStep[];
   container(ctx: RuntimeContext): RuntimeContainer;
   readonly metrics: RuntimeMetrics;
+  /** LLM serving: inference pool, LoRA adapters, KV-cache autoscaling, LLM metrics (lib/runtimes/llm.ts). @default - none */
+  readonly llm?: LlmSupport;
   /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
   batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
 }

@@ -7,6 +7,8 @@ import type { SpecIssue } from '../spec/errors';
 import { imageRepoName } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime } from './types';
 import { dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
+import { VLLM_LLM } from './vllm-llm';
+import { localAdapters } from './adapters';
 
 export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
 export const VLLM_PORT = 8000;
@@ -74,7 +76,7 @@ export const vllm: ServingRuntime = {
   name: 'vllm',
   displayName: 'vLLM',
   formats: ['huggingface'],
-  modelFields: ['path', 'engine'],
+  modelFields: ['path', 'engine', 'adapters'],
   imageNames: ['vllm-openai'],
   maxModels: 1,
   user: VLLM_USER,
@@ -95,6 +97,7 @@ export const vllm: ServingRuntime = {
     // engine/arg_utils.py get_batch_defaults), so continuous batching never runs dry
     defaultConcurrency: 2 * (model.engine?.maxNumSeqs ?? 256),
   }),
+  llm: VLLM_LLM,
   validate,
   configFiles: () => ({}),
   initSteps: () => [],
@@ -108,6 +111,7 @@ export const vllm: ServingRuntime = {
         '--host', '0.0.0.0',
         '--port', String(VLLM_PORT),
         ...engineArgs(ctx),
+        ...VLLM_LLM.adapterArgs(ctx.models[0], localAdapters(ctx.models[0])),
       ],
       env: [
         // read-only root filesystem and a uid without a passwd entry: every cache goes under a writable HOME;

@@ -28,6 +28,12 @@ const REQUIREMENTS: readonly KubeRequirement[] = [
     why: 'a per-HPA tolerance',
     applies: (s) => s.autoscaling?.behavior?.[dir]?.tolerance !== undefined,
   })),
+  {
+    feature: 'hpaScaleToZero',
+    path: 'spec.autoscaling.minReplicas',
+    why: '0 with engine hpa (scale to zero behind spec.inferencePool; engine keda scales to zero on any release)',
+    applies: (s) => s.inferencePool !== undefined && (s.autoscaling?.engine ?? 'hpa') === 'hpa' && s.autoscaling?.minReplicas === 0,
+  },
 ];
 
 /** Every requirement the spec has that the target lacks. */

@@ -19,8 +19,10 @@ export function hpaCpuTarget(spec: ModelServingSpec): number | undefined {
   const a = spec.autoscaling;
   if (!a || (a.engine ?? 'hpa') !== 'hpa') return undefined;
   if (a.targetCPUUtilizationPercent !== undefined) return a.targetCPUUtilizationPercent;
-  const custom = a.targetInferencesPerSecondPerPod ?? a.targetQueueTimeMilliseconds ?? a.targetPendingRequestsPerPod;
-  return custom === undefined ? 80 : undefined;
+  const custom = a.targetInferencesPerSecondPerPod ?? a.targetQueueTimeMilliseconds ?? a.targetPendingRequestsPerPod ?? a.targetKvCacheUtilization;
+  // scale to zero behind an inference pool scales on the endpoint picker's requests (lib/constructs/llm-scaling.ts)
+  const picker = spec.inferencePool !== undefined && (a.minReplicas ?? 1) === 0;
+  return custom === undefined && !picker ? 80 : undefined;
 }
 
 export function checkScaling(list: IssueList, spec: ModelServingSpec): void {
@@ -33,14 +35,16 @@ export function checkScaling(list: IssueList, spec: ModelServingSpec): void {
     }
     if (engine === 'hpa') {
       if (a.keda) list.add('spec.autoscaling.keda', 'applies to engine keda only (engine is hpa)');
-      if (min === 0) list.add('spec.autoscaling.minReplicas', 'an HPA cannot scale to 0 (use engine keda to scale to zero)');
+      // behind an inference pool the HPA scales from zero on the endpoint picker (Kubernetes 1.37+: lib/spec/rules-kube.ts)
+      if (min === 0 && !spec.inferencePool) list.add('spec.autoscaling.minReplicas', 'an HPA cannot scale to 0 (use engine keda to scale to zero)');
     } else {
       if (!a.keda) list.add('spec.autoscaling.keda', 'is required for engine keda (serverAddress and threshold)');
       else {
         if (a.keda.serverAddress === undefined) list.add('spec.autoscaling.keda.serverAddress', 'is required for engine keda (the Prometheus URL)');
         if (a.keda.threshold === undefined) list.add('spec.autoscaling.keda.threshold', 'is required for engine keda (target value per replica)');
       }
-      for (const f of ['targetCPUUtilizationPercent', 'targetInferencesPerSecondPerPod', 'targetQueueTimeMilliseconds', 'targetPendingRequestsPerPod', 'behavior'] as const) {
+      // targetPendingRequestsPerPod and targetKvCacheUtilization become prometheus triggers (lib/constructs/llm-scaling.ts)
+      for (const f of ['targetCPUUtilizationPercent', 'targetInferencesPerSecondPerPod', 'targetQueueTimeMilliseconds', 'behavior'] as const) {
         if (a[f] !== undefined) list.add(`spec.autoscaling.${f}`, 'applies to engine hpa only (engine keda scales on spec.autoscaling.keda.query)');
       }
     }
@@ -61,7 +65,7 @@ export function checkScaling(list: IssueList, spec: ModelServingSpec): void {
     if (query !== '') {
       for (const m of promqlProblems(query)) list.add('spec.autoscaling.keda.query', `is not valid PromQL: ${m}`);
     }
-    if (engine === 'keda' && min === 0 && query === '') {
+    if (engine === 'keda' && min === 0 && query === '' && !spec.inferencePool) {
       list.add('spec.autoscaling.minReplicas', '0 needs spec.autoscaling.keda.query: the default query reads the server\'s own request counter, ' +
         'which has no samples while no pod runs, so KEDA would never scale up from zero (query a signal that exists without pods, ' +
         'e.g. the ingress controller\'s request rate)');

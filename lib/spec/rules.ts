@@ -15,12 +15,13 @@ import { checkRollout, checkTraffic, trackEntries, trackImageIssues } from './ru
 import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
+import { checkLlm } from './rules-llm';
 import { resolveKubeVersion } from './kube-version';
 import type { ValidateOptions } from './load';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
-  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine',
+  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine', 'adapters',
 ] as const;
 
 function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
@@ -159,6 +160,7 @@ export function checkRules(doc: ModelServingDocument, options: ValidateOptions =
   for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
   checkModes(list, spec);
   checkMonitoring(list, spec);
+  checkLlm(list, spec);
   checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) {

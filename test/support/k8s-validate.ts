@@ -17,6 +17,7 @@ import {
   VPA_CONTROLLED_VALUES,
   VPA_UPDATE_MODES,
 } from './vpa-types';
+import { checkEppConfig, checkInferencePool } from './crd-validate';
 
 export interface ValidationProblem {
   index: number;
@@ -67,6 +68,18 @@ REGISTRY.set('autoscaling.k8s.io/v1 VerticalPodAutoscaler', {
   module: './vpa-types',
   iface: 'IVerticalPodAutoscaler',
   check: checkVpa,
+});
+// InferencePool: the upstream CRD's schema (../shared/crds) and its CEL rules (test/support/crd-validate.ts)
+REGISTRY.set('inference.networking.k8s.io/v1 InferencePool', {
+  module: './inference-pool-types',
+  iface: 'IInferencePool',
+  check: checkInferencePool,
+});
+// not a Kubernetes object: the endpoint picker's configuration file, validated the same way when a test passes it
+REGISTRY.set('llm-d.ai/v1alpha1 EndpointPickerConfig', {
+  module: './epp-config-types',
+  iface: 'IEndpointPickerConfig',
+  check: checkEppConfig,
 });
 
 // ---------------------------------------------------------------------------------------------

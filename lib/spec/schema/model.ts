@@ -1,6 +1,7 @@
 /** The `spec.models[]` entry: one model served by the runtime. */
 import { Type } from '@sinclair/typebox';
 import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
+import { ModelLlmFields, EngineLoraFields } from './llm';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
 export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
@@ -83,6 +84,8 @@ export const ModelSchema = Obj({
       tensorParallelSize: Opt(PositiveInt('vllm --tensor-parallel-size. @default - the GPU count')),
       maxNumSeqs: Opt(PositiveInt('vllm --max-num-seqs. @default - vLLM default')),
       quantization: Opt(Type.String({ pattern: '^[a-z0-9_]+$', description: 'vllm --quantization, e.g. awq, gptq, fp8. @default - none' })),
+      ...EngineLoraFields,
     }, { description: 'vllm engine arguments.' }),
   ),
+  ...ModelLlmFields,
 });

@@ -1,6 +1,7 @@
 /** Spec fields about scaling: HPA or KEDA, and the VPA. */
 import { Type } from '@sinclair/typebox';
 import { Obj, Opt, Quantity, PositiveInt, NonNegativeInt } from './common';
+import { AutoscalingLlmFields } from './llm';
 
 const ScalingPolicy = Obj({
   type: Type.Union([Type.Literal('Pods'), Type.Literal('Percent')]),
@@ -17,12 +18,13 @@ const ScalingRules = Obj({
 export const ScalingSchemas = {
   autoscaling: Opt(Obj({
     engine: Opt(Type.Union([Type.Literal('hpa'), Type.Literal('keda')], { description: '@default - hpa' })),
-    minReplicas: Opt(NonNegativeInt('Lower bound of replicas. @default - 1 (engine keda may use 0 with its own keda.query)')),
+    minReplicas: Opt(NonNegativeInt('Lower bound of replicas. @default - 1 (0: engine keda with its own keda.query, or behind spec.inferencePool, where the endpoint picker holds requests during the cold start: engine keda, or engine hpa on Kubernetes 1.37+)')),
     maxReplicas: PositiveInt('Upper bound of replicas.'),
     targetCPUUtilizationPercent: Opt(Type.Integer({ minimum: 1, maximum: 100, description: 'HPA Resource metric: average CPU utilization in percent of the CPU request. @default - 80 when no target at all is set, else none' })),
     targetInferencesPerSecondPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: "HPA Pods metric: the rate of the runtime's inference counter per pod (Triton nv_inference_count: a batch of n counts n). Needs prometheus-adapter: the rule is emitted as the ConfigMap <name>-metrics-adapter-rule. @default - none" })),
     targetQueueTimeMilliseconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: mean time a request waits in the server queue, in ms (Triton nv_inference_queue_duration_us / nv_inference_request_success). Needs prometheus-adapter. @default - none' })),
-    targetPendingRequestsPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: requests waiting per pod (vLLM vllm:num_requests_waiting, Triton nv_inference_pending_request_count). Needs prometheus-adapter. @default - none' })),
+    ...AutoscalingLlmFields,
+    targetPendingRequestsPerPod: Opt(Type.Number({ exclusiveMinimum: 0, description: 'HPA Pods metric: requests waiting per pod (vLLM vllm:num_requests_waiting, Triton nv_inference_pending_request_count). Needs prometheus-adapter; engine keda: a prometheus trigger. @default - none' })),
     behavior: Opt(Obj({ scaleUp: Opt(ScalingRules), scaleDown: Opt(ScalingRules) }, { description: 'The autoscaling/v2 HPA behavior, copied verbatim. @default - the Kubernetes defaults (scale-down stabilization 300s)' })),
     keda: Opt(Obj({
       serverAddress: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Prometheus URL (required for engine keda).' })),

@@ -37,14 +37,14 @@ test('every object of the vLLM template is valid against the Kubernetes schemas,
   await assertValidObjects(objs);
 });
 
-test('pins vllm/vllm-openai v0.11.0 and passes arguments only (the image\'s entrypoint starts the server)', () => {
-  assert.equal(vllm.defaultImage(true), 'vllm/vllm-openai:v0.11.0');
+test('pins vllm/vllm-openai v0.27.1 and passes arguments only (the image\'s entrypoint is vllm serve)', () => {
+  assert.equal(vllm.defaultImage(true), 'vllm/vllm-openai:v0.27.1');
   assert.equal(server.command, undefined);
 });
 
 test('serves the Hugging Face model at its revision under the spec\'s model name, sharded over both GPUs', () => {
   assert.deepEqual(server.args, [
-    '--model', 'meta-llama/Llama-3.1-8B-Instruct',
+    'meta-llama/Llama-3.1-8B-Instruct',
     '--revision', 'main',
     '--served-model-name', 'llama-3-1-8b-instruct',
     '--host', '0.0.0.0',
@@ -70,7 +70,7 @@ test('passes --quantization and omits the engine flags the spec leaves out', () 
 
 test('serves a model directory of a local repository, offline', () => {
   const c = serverOf(vllmDoc({ repository: { pvc: { claimName: 'llm-weights' } } }, { path: 'llama-3.1-8b' }));
-  assert.deepEqual(c.args.slice(0, 4), ['--model', '/model-store/llama-3.1-8b', '--served-model-name', 'llama']);
+  assert.deepEqual(c.args.slice(0, 3), ['/model-store/llama-3.1-8b', '--served-model-name', 'llama']);
   assert.equal(envOf(c).HF_HUB_OFFLINE, '1');
   assert.equal(envOf(c).HF_HOME, undefined);
 });
@@ -128,7 +128,7 @@ test('refuses tensor parallelism over MIG slices', () => {
 
 test('refuses the CUDA image without a GPU', () => {
   assert.equal(specErrors(vllmDoc({ resources: {} })),
-    'spec.yaml: spec.resources.gpu: is required: vllm/vllm-openai:v0.11.0 is a CUDA build of vLLM (set spec.resources.gpu.count, or spec.image to a CPU build)');
+    'spec.yaml: spec.resources.gpu: is required: vllm/vllm-openai:v0.27.1 is a CUDA build of vLLM (set spec.resources.gpu.count, or spec.image to a CPU build)');
 });
 
 test('refuses a second model: one vLLM server serves one model', () => {

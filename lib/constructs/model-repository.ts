@@ -12,6 +12,8 @@ import { splitUri } from '../spec/uri';
 import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from './security';
+import { includeArgs } from '../runtimes/download';
+import { downloadVolumeSize } from '../model/resources';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
@@ -48,7 +50,16 @@ export function rcloneRemote(uri: string): string {
   const { scheme, host, path } = splitUri(uri);
   if (scheme === 's3') return `:s3,provider=AWS,env_auth=true:${host}/${path}`;
   if (scheme === 'gs') return `:gcs,env_auth=true,bucket_policy_only=true:${host}/${path}`;
-  return `:http,url='https://${host}/':${path}`;
+  return `:http,url=${rcloneQuote(`https://${host}/`)}:${path}`;
+}
+
+/**
+ * A connection-string parameter value quoted by rclone's rules (docs/content/docs.md "Connection strings": a
+ * value with `,` or `:` is put in `'` or `"`, and a quote inside is doubled). The URI rules already refuse every
+ * character outside the URI form we accept (lib/spec/uri.ts); quoting keeps a value one value regardless.
+ */
+export function rcloneQuote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -112,7 +123,7 @@ export class ModelRepository extends Construct {
       return {
         volumes: [hf.cacheClaimName
           ? { name: 'hf-cache', persistentVolumeClaim: { claimName: hf.cacheClaimName } }
-          : { name: 'hf-cache', emptyDir: {} }],
+          : { name: 'hf-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(downloadVolumeSize(repo)) } }],
         initContainers: [],
         mounts: [{ name: 'hf-cache', mountPath: PATHS.hfHome }],
         env: [
@@ -121,14 +132,16 @@ export class ModelRepository extends Construct {
         ],
       };
     }
-    // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error)
+    // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error).
+    // Only the served models and versions are copied.
     const uri = repo.uri!;
+    const includes = includeArgs(this.ctx.runtime.downloadIncludes(track.models));
     const download: api.Container = {
       name: 'download-models',
       image: DOWNLOAD_IMAGE,
       imagePullPolicy: 'IfNotPresent',
       command: ['sh', '-c', DOWNLOAD_SCRIPT, 'download-models'],
-      args: [rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
+      args: [rcloneRemote(uri), PATHS.modelStore, ...includes, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
       env: [...RCLONE_ENV],
       ...(repo.credentialsSecret ? { envFrom: [{ secretRef: { name: repo.credentialsSecret } }] } : {}),
       resources: {
@@ -142,7 +155,7 @@ export class ModelRepository extends Construct {
     return {
       volumes: [cache
         ? { name: 'model-store', hostPath: { path: cache, type: 'Directory' } }
-        : { name: 'model-store', emptyDir: {} }],
+        : { name: 'model-store', emptyDir: { sizeLimit: k8s.Quantity.fromString(downloadVolumeSize(repo)) } }],
       initContainers: [download],
       mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: true }],
       env: [],

@@ -8,9 +8,28 @@ import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
 import { TS_PORTS, torchserveProperties } from './torchserve-config';
+import { defaultImageOf, imageRow } from './images';
 
-export const TORCHSERVE_IMAGE = 'pytorch/torchserve:0.12.0-cpu';
-export const TORCHSERVE_GPU_IMAGE = 'pytorch/torchserve:0.12.0-gpu';
+export const TORCHSERVE_IMAGE = defaultImageOf('torchserve', false);
+export const TORCHSERVE_GPU_IMAGE = defaultImageOf('torchserve', true);
+
+/**
+ * The server's command: `torchserve` in the background and a SIGTERM trap that runs `torchserve --stop
+ * --foreground`, which sends SIGTERM to the frontend JVM (its shutdown hook closes the servers, ModelServer.java)
+ * and waits up to 60 s. The `torchserve` CLI itself installs no signal handler (ts/model_server.py: Popen, then
+ * wait): killed by SIGTERM it would leave the JVM to the SIGKILL that ends the container. `$@` are the CLI's
+ * arguments; the script exits with the server's status.
+ */
+export const TORCHSERVE_WRAPPER = [
+  'torchserve "$@" &',
+  'server=$!',
+  "trap 'torchserve --stop --foreground' TERM INT",
+  'while :; do',
+  '  wait "$server"; status=$?',
+  '  kill -0 "$server" 2>/dev/null || break',
+  'done',
+  'exit "$status"',
+].join('\n');
 
 /**
  * For `model-serving lint`: upstream stopped maintaining TorchServe (README notice added 2025-02-28,
@@ -75,12 +94,15 @@ export const torchserve: ServingRuntime = {
     readyPath: '/ping',
   }),
   defaultImage: (gpu) => (gpu ? TORCHSERVE_GPU_IMAGE : TORCHSERVE_IMAGE),
+  imageCuda: (image) => (image === imageRow('torchserve').gpu.image ? imageRow('torchserve').gpu.cuda : undefined),
+  // the model archives: <name>.mar, or the model's path
+  downloadIncludes: (models) => models.map((m) => `/${m.path ?? `${m.name}.mar`}`),
   validate,
   configFiles: (ctx) => ({ 'config.properties': torchserveProperties(ctx.models, ctx.gpuCount) }),
   initSteps: () => [],
   container: () => ({
     // the image's entrypoint backgrounds the server (torchserve --start) and tails /dev/null
-    command: ['torchserve'],
+    command: ['sh', '-c', TORCHSERVE_WRAPPER, 'torchserve'],
     args: ['--start', '--foreground', `--ts-config=${PATHS.config}/config.properties`, '--ncs'],
     env: [
       // the image sets TEMP=/home/model-server/tmp, hidden by the emptyDir on the home directory; the CLI exits
@@ -96,6 +118,9 @@ export const torchserve: ServingRuntime = {
     livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
     writablePaths: [TORCHSERVE_HOME],
     needsAssembledRepository: false,
+    // the torchserve CLI has no SIGTERM handler (the wrapper above stops the JVM), and the model workers the
+    // JVM starts are reaped only by a real PID 1
+    needsInitProcess: true,
   }),
   metrics: {
     portName: 'metrics',

@@ -224,3 +224,22 @@ test('watches the share of the preallocated KV cache, not the GPU frame buffer v
   assert.equal(m.gpuMemoryUsedRatio(sel), `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`);
   assert.equal(m.names.includes('DCGM_FI_DEV_FB_USED'), false);
 });
+
+test('passes the model positionally, never with the deprecated --model', () => {
+  for (const doc of [vllmDoc(), vllmDoc({ repository: { pvc: { claimName: 'models' } } })]) {
+    const args: string[] = serverOf(doc).args;
+    assert.ok(!args.includes('--model'), args.join(' '));
+    assert.ok(!args[0].startsWith('-'), args[0]);
+  }
+});
+
+test('passes --quantization from vLLM\'s closed list, hyphenated values included', () => {
+  const args: string[] = serverOf(vllmDoc({}, { engine: { quantization: 'compressed-tensors' } })).args;
+  assert.deepEqual(args.slice(args.indexOf('--quantization'), args.indexOf('--quantization') + 2), ['--quantization', 'compressed-tensors']);
+  assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'fp8_per_block' } })), undefined);
+});
+
+test('refuses a --quantization value vLLM\'s arg parser does not accept', () => {
+  assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'squeezellm' } })),
+    'spec.yaml: spec.models[0].engine.quantization: must be one of: awq, auto_awq, fp8, modelopt, modelopt_fp4, modelopt_mxfp8, modelopt_mixed, gguf, auto_gptq, gptq, gptq_marlin, awq_marlin, compressed-tensors, bitsandbytes, experts_int8, quark, moe_wna16, torchao, inc, mxfp4, gpt_oss_mxfp4, deepseek_v4_fp8, online, fp8_per_tensor, fp8_per_block, fp8_per_channel, int8_per_channel_weight_only, nvfp4_per_token, mxfp8 (got "squeezellm")');
+});

@@ -131,3 +131,28 @@ export function defaultImageOf(runtime: RuntimeName, gpu: boolean): string {
   const row = imageRow(runtime);
   return (gpu ? row.gpu : row.cpu ?? row.gpu).image;
 }
+
+const code = (s: string) => `\`${s}\``;
+
+/** The table as docs/RUNTIMES.md shows it (a test checks the docs hold exactly these lines). */
+export function imageTableMarkdown(): string {
+  const lines = [
+    '| runtime | release | GPU image | CPU image | CUDA | driver | GPUs (compute capability) | older drivers |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of IMAGE_TABLE) {
+    const c = r.gpu.cuda!;
+    const older = r.olderDrivers
+      ? `${code(r.olderDrivers.image)} (CUDA ${r.olderDrivers.cuda!.version}, driver ≥ ${r.olderDrivers.cuda!.minDriver}, compute capability ≥ ${r.olderDrivers.cuda!.minComputeCapability.toFixed(1)})`
+      : 'not needed: CUDA 12 runs on driver ≥ 525';
+    lines.push(`| ${code(r.runtime)} | ${r.release} | ${code(r.gpu.image)} | ${r.cpu ? code(r.cpu.image) : 'none (set spec.image to a CPU build)'} | ${c.version} | ≥ ${c.minDriver} | ≥ ${c.minComputeCapability.toFixed(1)} | ${older} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Where each row's facts were read, as docs/RUNTIMES.md lists them. */
+export function imageSourcesMarkdown(): string {
+  return IMAGE_TABLE.map((r) => [
+    `- ${code(r.runtime)}: release: ${r.source}. CUDA: ${r.gpu.cuda!.source}.` + (r.olderDrivers ? ` Older drivers: ${r.olderDrivers.cuda!.source}.` : ''),
+  ].join('\n')).join('\n');
+}

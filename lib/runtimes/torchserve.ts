@@ -21,13 +21,13 @@ export const TORCHSERVE_GPU_IMAGE = defaultImageOf('torchserve', true);
  * arguments; the script exits with the server's status.
  */
 export const TORCHSERVE_WRAPPER = [
+  'stopping=0',
+  "trap 'stopping=1; torchserve --stop --foreground' TERM INT",
   'torchserve "$@" &',
   'server=$!',
-  "trap 'torchserve --stop --foreground' TERM INT",
-  'while :; do',
-  '  wait "$server"; status=$?',
-  '  kill -0 "$server" 2>/dev/null || break',
-  'done',
+  'wait "$server"; status=$?',
+  // the trap interrupted the first wait: collect the server's own status once it has stopped
+  'if [ "$stopping" = 1 ]; then wait "$server"; status=$?; fi',
   'exit "$status"',
 ].join('\n');
 

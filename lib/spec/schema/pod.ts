@@ -33,7 +33,7 @@ const NodeAffinity = Obj({
 }, { description: 'Node affinity beyond the GPU product label. @default - only the resources.gpu.product requirement, when set' });
 
 export const PodSchemas = {
-  runtimeClassName: Opt(Subdomain('RuntimeClass of the pods, e.g. nvidia where the NVIDIA container runtime is not the default. @default - the cluster default runtime')),
+  runtimeClassName: Opt(Subdomain('RuntimeClass of the pods (nvidia where the NVIDIA container runtime is not the default). @default - the cluster default runtime')),
   priorityClassName: Opt(Subdomain('PriorityClass of the pods. @default - the cluster default priority')),
   imagePullSecrets: Opt(Type.Array(Subdomain('A Secret of type kubernetes.io/dockerconfigjson.'), {
     uniqueItems: true,

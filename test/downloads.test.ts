@@ -167,3 +167,8 @@ test('rclone itself: a quote in the URI cannot add a header to the connection st
   // and the spec never gets that far
   assert.match(specErrors(tritonDoc({ repository: { uri: hostile(8443) } }))!, /spec\.repository\.uri: host must be a DNS name/);
 });
+
+test('refuses a model size below 1Mi', () => {
+  assert.equal(specErrors(s3Triton([{ name: 'r', format: 'onnx' }], { modelSize: 0 })),
+    'spec.yaml: spec.repository.modelSize: (0) must be at least 1Mi: it sizes the volume the models are downloaded to');
+});

@@ -239,7 +239,7 @@ test('passes --quantization from vLLM\'s closed list, hyphenated values included
   assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'fp8_per_block' } })), undefined);
 });
 
-test('refuses a --quantization value vLLM\'s arg parser does not accept', () => {
+test('refuses a --quantization value the vLLM arg parser does not accept', () => {
   assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'squeezellm' } })),
     'spec.yaml: spec.models[0].engine.quantization: must be one of: awq, auto_awq, fp8, modelopt, modelopt_fp4, modelopt_mxfp8, modelopt_mixed, gguf, auto_gptq, gptq, gptq_marlin, awq_marlin, compressed-tensors, bitsandbytes, experts_int8, quark, moe_wna16, torchao, inc, mxfp4, gpt_oss_mxfp4, deepseek_v4_fp8, online, fp8_per_tensor, fp8_per_block, fp8_per_channel, int8_per_channel_weight_only, nvfp4_per_token, mxfp8 (got "squeezellm")');
 });

@@ -76,7 +76,7 @@ test('accepts a connected ensemble whose batch size fits its steps', () => {
   assert.equal(specErrors(ens()), undefined);
 });
 
-test('refuses an ensemble maxBatchSize above a batching step\'s', () => {
+test('refuses an ensemble maxBatchSize above that of a batching step', () => {
   assert.equal(specErrors(ens({ maxBatchSize: 16 })),
     'spec.yaml: spec.models[2].maxBatchSize: (16) exceeds the maxBatchSize of step model "pre" (8, spec.models[2].ensemble.steps[0].model): Triton refuses an ensemble that allows larger batches than one of its batching steps');
 });

@@ -7,6 +7,7 @@
 import type { ModelServingSpec } from './schema/spec';
 import type { IssueList } from './errors';
 import { parseQuantity, quantityString } from './quantity';
+import { trackEntries } from './rules-rollout';
 
 export function checkResources(list: IssueList, spec: ModelServingSpec): void {
   const shm = spec.sharedMemorySize;
@@ -17,5 +18,11 @@ export function checkResources(list: IssueList, spec: ModelServingSpec): void {
     if (s !== undefined && l !== undefined && s > l) {
       list.add('spec.sharedMemorySize', `(${quantityString(shm)}) must be <= spec.resources.memory.limit (${quantityString(limit)}): /dev/shm is memory-backed and counts against the memory limit`);
     }
+  }
+  const repos: [string, ModelServingSpec['repository'] | undefined][] = [['spec.repository', spec.repository], ...trackEntries(spec).map(([p, t]) => [`${p}.repository`, t.repository] as [string, ModelServingSpec['repository'] | undefined])];
+  for (const [path, repo] of repos) {
+    if (repo?.modelSize === undefined) continue;
+    const v = parseQuantity(repo.modelSize);
+    if (v !== undefined && v < 2 ** 20) list.add(`${path}.modelSize`, `(${quantityString(repo.modelSize)}) must be at least 1Mi: it sizes the volume the models are downloaded to`);
   }
 }

@@ -41,7 +41,7 @@ export const TORCHSERVE_MAINTENANCE_NOTICE =
 
 /**
  * The image's user `model-server`: `useradd -m model-server` on ubuntu:20.04 (CPU) and
- * nvidia/cuda:12.1.1-base-ubuntu20.04 (GPU), neither of which has another regular user, so uid/gid 1000.
+ * nvidia/cuda:12.1.0-base-ubuntu20.04 (GPU; build_image.sh -g -cv cu121), neither of which has another regular user, so uid/gid 1000.
  */
 export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
 /** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */

@@ -65,7 +65,7 @@ const Resources = Obj({
   gpu: Opt(Obj({
     count: PositiveInt('GPUs per pod (a whole number).'),
     resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
-    product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. Tesla-V100-SXM2-32GB. @default - any GPU' })),
+    product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. NVIDIA-L4; it must be a GPU the CUDA build of the image supports (docs/RUNTIMES.md). @default - any GPU' })),
   }, { description: 'GPUs. @default - no GPU (CPU only)' })),
 }, { description: 'Container resources; every container gets requests and limits.' });
 

@@ -15,14 +15,16 @@ export function benchSpec(i: number): Record<string, unknown> {
   const name = `model-${String(i).padStart(4, '0')}`;
   const team = TEAMS[i % TEAMS.length];
   const canary = i % 2 === 0;
+  // a track on another image brings TensorRT plans built for it: its own repository
+  const next = { image: 'nvcr.io/nvidia/tritonserver:25.08-py3', repository: { pvc: { claimName: 'model-store-2508', subPath: `${team}/${name}`, readOnly: true } } };
   const rollout = canary
-    ? { strategy: 'canary', weight: 10, canary: { image: 'nvcr.io/nvidia/tritonserver:25.08-py3', models: [{ name: 'resnet50', versions: [2] }] } }
+    ? { strategy: 'canary', weight: 10, canary: { ...next, models: [{ name: 'resnet50', versions: [2] }] } }
     : {
       strategy: 'blueGreen',
       active: 'blue',
       tracks: {
         blue: { models: [{ name: 'resnet50', versions: [1] }] },
-        green: { image: 'nvcr.io/nvidia/tritonserver:25.08-py3', models: [{ name: 'resnet50', versions: [2] }] },
+        green: { ...next, models: [{ name: 'resnet50', versions: [2] }] },
       },
     };
   return {
@@ -57,9 +59,9 @@ export function benchSpec(i: number): Record<string, unknown> {
       resources: {
         cpu: { request: '4', limit: '8' },
         memory: { request: '16Gi', limit: '16Gi' },
-        gpu: { count: 1, product: 'Tesla-V100-SXM2-32GB' },
+        gpu: { count: 1, product: 'NVIDIA-L4' },
       },
-      nodeSelector: { accelerator: 'nvidia-tesla-v100' },
+      nodeSelector: { accelerator: 'nvidia-l4' },
       env: [{ name: 'LOG_LEVEL', value: 'info' }],
       ingress: {
         host: `${name}.${team}.example.org`,

@@ -81,7 +81,7 @@ test('caches a uri model source in the hostPath it was asked for, mounted read-o
 
 test('without hostPathCache a uri source downloads into an emptyDir, and a PVC source is mounted as is', () => {
   const uri = find(synth(edgeDoc({}, { repository: { uri: 's3://models/triton' } })), 'DaemonSet');
-  assert.deepEqual(uri.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-store'), { name: 'model-store', emptyDir: {} });
+  assert.deepEqual(uri.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-store'), { name: 'model-store', emptyDir: { sizeLimit: '24Gi' } });
   const pvc = find(synth(edgeDoc()), 'DaemonSet');
   assert.deepEqual(pvc.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-store'),
     { name: 'model-store', persistentVolumeClaim: { claimName: 'models', readOnly: true } });

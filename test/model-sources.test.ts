@@ -42,11 +42,12 @@ test('downloads the repository in an init container before anything else, with t
   assert.equal(DOWNLOAD_IMAGE, 'rclone/rclone:1.68.2');
   assert.deepEqual(download.command.slice(0, 2), ['sh', '-c']);
   assert.equal(download.command[3], 'download-models');
-  assert.deepEqual(download.args, [':s3,provider=AWS,env_auth=true:acme-models/triton', '/model-store',
+  assert.deepEqual(download.args, [':s3,provider=AWS,env_auth=true:acme-models/triton', '/model-store', '--include=/resnet50/**',
     '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v']);
   assert.deepEqual(download.envFrom, [{ secretRef: { name: 'models-s3' } }]);
   assert.deepEqual(download.volumeMounts, [{ name: 'model-store', mountPath: '/model-store' }, { name: 'tmp', mountPath: '/tmp' }]);
-  assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === 'model-store'), { name: 'model-store', emptyDir: {} });
+  // the default model size (20Gi) plus a fifth
+  assert.deepEqual(pod.volumes.find((v: { name: string }) => v.name === 'model-store'), { name: 'model-store', emptyDir: { sizeLimit: '24Gi' } });
   assert.deepEqual(container(find(s3, 'Deployment')).volumeMounts[0], { name: 'model-store', mountPath: '/model-store', readOnly: true });
   assert.equal(download.securityContext.readOnlyRootFilesystem, true);
   assert.equal(download.securityContext.runAsNonRoot, true);
@@ -164,14 +165,14 @@ test('TorchServe reads <name>.mar files from /model-store as its model_store', (
 
 test('vLLM reads a Hugging Face model directory at /model-store/<path or name>', () => {
   const objs = synth(doc('vllm', { name: 'llama', format: 'huggingface' }, { uri: 's3://acme-models/llm' }));
-  assert.deepEqual(container(find(objs, 'Deployment')).args.slice(0, 2), ['--model', '/model-store/llama']);
+  assert.deepEqual(container(find(objs, 'Deployment')).args.slice(0, 2), ['/model-store/llama', '--served-model-name']);
 });
 
-test('vLLM downloads from the Hub itself: HF_HOME on an emptyDir cache by default, no init container', () => {
+test('vLLM downloads from the Hub itself: HF_HOME on a size-limited emptyDir cache by default, no init container', () => {
   const objs = synth(doc('vllm', { name: 'llama', format: 'huggingface' }, { huggingface: { modelId: 'Qwen/Qwen2.5-7B-Instruct' } }));
   const d = find(objs, 'Deployment');
   assert.equal(d.spec.template.spec.initContainers, undefined);
-  assert.deepEqual(d.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'hf-cache'), { name: 'hf-cache', emptyDir: {} });
+  assert.deepEqual(d.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'hf-cache'), { name: 'hf-cache', emptyDir: { sizeLimit: '24Gi' } });
   const env = container(d).env;
   assert.deepEqual(env.find((e: { name: string }) => e.name === 'HF_HOME'), { name: 'HF_HOME', value: '/var/cache/huggingface' });
   assert.equal(env.find((e: { name: string }) => e.name === 'HF_TOKEN'), undefined);

@@ -78,8 +78,8 @@ test('flipping the active track changes only the two Service selectors (and the 
 
 test('lets each track override the image and the model versions', () => {
   const objs = synthFile('templates/triton-bluegreen.yaml');
-  assert.equal(container(find(objs, 'Deployment', 'image-classifier-blue')).image, 'nvcr.io/nvidia/tritonserver:25.08-py3');
-  assert.equal(container(find(objs, 'Deployment', 'image-classifier-green')).image, NEXT_IMAGE);
+  assert.equal(container(find(objs, 'Deployment', 'image-classifier-blue')).image, 'nvcr.io/nvidia/tritonserver:26.06-py3');
+  assert.equal(container(find(objs, 'Deployment', 'image-classifier-green')).image, 'nvcr.io/nvidia/tritonserver:26.07-py3');
   const config = (track: string) => find(objs, 'ConfigMap', `image-classifier-${track}-config`).data['resnet50.config.pbtxt'];
   assert.match(config('blue'), /^version_policy: \{ specific: \{ versions: \[ 1 \] \} \}$/m);
   assert.match(config('green'), /^version_policy: \{ specific: \{ versions: \[ 2 \] \} \}$/m);

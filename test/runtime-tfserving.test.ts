@@ -34,11 +34,11 @@ test('every object of the TF Serving template is valid against the Kubernetes sc
   await assertValidObjects(objs);
 });
 
-test('pins tensorflow/serving 2.19.1, with the -gpu variant when a GPU is asked', () => {
-  assert.equal(tfserving.defaultImage(false), 'tensorflow/serving:2.19.1');
-  assert.equal(tfserving.defaultImage(true), 'tensorflow/serving:2.19.1-gpu');
-  assert.equal(container(find(synth(tfsDoc()), 'Deployment')).image, 'tensorflow/serving:2.19.1');
-  assert.equal(container(find(synth(tfsDoc({ resources: { gpu: { count: 1 } } })), 'Deployment')).image, 'tensorflow/serving:2.19.1-gpu');
+test('pins tensorflow/serving 2.20.0, with the -gpu variant when a GPU is asked', () => {
+  assert.equal(tfserving.defaultImage(false), 'tensorflow/serving:2.20.0');
+  assert.equal(tfserving.defaultImage(true), 'tensorflow/serving:2.20.0-gpu');
+  assert.equal(container(find(synth(tfsDoc()), 'Deployment')).image, 'tensorflow/serving:2.20.0');
+  assert.equal(container(find(synth(tfsDoc({ resources: { gpu: { count: 1 } } })), 'Deployment')).image, 'tensorflow/serving:2.20.0-gpu');
 });
 
 test('runs the binary with gRPC 8500, REST 8501, the generated config files and the gRPC health service', () => {

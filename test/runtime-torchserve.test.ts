@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { synth, synthFile, find, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { parseProperties } from './support/parsers';
-import { torchserve, TORCHSERVE_MAINTENANCE_NOTICE } from '../lib/runtimes/torchserve';
+import { torchserve, TORCHSERVE_MAINTENANCE_NOTICE, TORCHSERVE_WRAPPER } from '../lib/runtimes/torchserve';
 import { promqlProblems } from '../lib/observability/promql';
 
 function tsDoc(spec: Record<string, unknown> = {}): Record<string, unknown> {
@@ -38,8 +38,8 @@ test('pins pytorch/torchserve 0.12.0, with the -gpu variant when a GPU is asked'
   assert.equal(container(find(synth(tsDoc()), 'Deployment')).image, 'pytorch/torchserve:0.12.0-cpu');
 });
 
-test('runs torchserve in the foreground with the generated config and no config snapshots', () => {
-  assert.deepEqual(server.command, ['torchserve']);
+test('runs torchserve in the foreground with the generated config and no config snapshots, behind a SIGTERM trap', () => {
+  assert.deepEqual(server.command, ['sh', '-c', TORCHSERVE_WRAPPER, 'torchserve']);
   assert.deepEqual(server.args, ['--start', '--foreground', '--ts-config=/etc/model-serving/config.properties', '--ncs']);
 });
 

@@ -111,7 +111,7 @@ test('refuses a SavedModel on Triton 25.03 and later, pointing to runtime tfserv
   const spec = { models: [{ name: 'churn', format: 'savedmodel' }] };
   const msg = (r: string) => `spec.yaml: spec.models[0].format: Triton ${r} has no TensorFlow backend (the last image with it is 25.02); serve SavedModels with runtime: tfserving, or pin spec.image to nvcr.io/nvidia/tritonserver:25.02-py3`;
   assert.equal(specErrors(tritonDoc({ ...spec, image: 'nvcr.io/nvidia/tritonserver:25.03-py3' })), msg('25.03'));
-  assert.equal(specErrors(tritonDoc(spec)), msg('25.08'));
+  assert.equal(specErrors(tritonDoc(spec)), msg('26.07'));
   assert.equal(specErrors(tritonDoc({ ...spec, image: 'nvcr.io/nvidia/tritonserver:25.02-py3' })), undefined);
 });
 

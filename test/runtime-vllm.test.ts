@@ -37,14 +37,14 @@ test('every object of the vLLM template is valid against the Kubernetes schemas,
   await assertValidObjects(objs);
 });
 
-test('pins vllm/vllm-openai v0.11.0 and passes arguments only (the image\'s entrypoint starts the server)', () => {
-  assert.equal(vllm.defaultImage(true), 'vllm/vllm-openai:v0.11.0');
+test('pins vllm/vllm-openai v0.27.1 and passes arguments only (the image\'s entrypoint is vllm serve)', () => {
+  assert.equal(vllm.defaultImage(true), 'vllm/vllm-openai:v0.27.1');
   assert.equal(server.command, undefined);
 });
 
 test('serves the Hugging Face model at its revision under the spec\'s model name, sharded over both GPUs', () => {
   assert.deepEqual(server.args, [
-    '--model', 'meta-llama/Llama-3.1-8B-Instruct',
+    'meta-llama/Llama-3.1-8B-Instruct',
     '--revision', 'main',
     '--served-model-name', 'llama-3-1-8b-instruct',
     '--host', '0.0.0.0',
@@ -70,7 +70,7 @@ test('passes --quantization and omits the engine flags the spec leaves out', () 
 
 test('serves a model directory of a local repository, offline', () => {
   const c = serverOf(vllmDoc({ repository: { pvc: { claimName: 'llm-weights' } } }, { path: 'llama-3.1-8b' }));
-  assert.deepEqual(c.args.slice(0, 4), ['--model', '/model-store/llama-3.1-8b', '--served-model-name', 'llama']);
+  assert.deepEqual(c.args.slice(0, 3), ['/model-store/llama-3.1-8b', '--served-model-name', 'llama']);
   assert.equal(envOf(c).HF_HUB_OFFLINE, '1');
   assert.equal(envOf(c).HF_HOME, undefined);
 });
@@ -128,7 +128,7 @@ test('refuses tensor parallelism over MIG slices', () => {
 
 test('refuses the CUDA image without a GPU', () => {
   assert.equal(specErrors(vllmDoc({ resources: {} })),
-    'spec.yaml: spec.resources.gpu: is required: vllm/vllm-openai:v0.11.0 is a CUDA build of vLLM (set spec.resources.gpu.count, or spec.image to a CPU build)');
+    'spec.yaml: spec.resources.gpu: is required: vllm/vllm-openai:v0.27.1 is a CUDA build of vLLM (set spec.resources.gpu.count, or spec.image to a CPU build)');
 });
 
 test('refuses a second model: one vLLM server serves one model', () => {
@@ -237,4 +237,23 @@ test('matches DCGM series to this deployment\'s pods whether the exporter is scr
 test('watches the share of the preallocated KV cache, not the GPU frame buffer vLLM fills at start', () => {
   assert.equal(m.gpuMemoryUsedRatio(sel), `max by (pod) (vllm:kv_cache_usage_perc{${sel}})`);
   assert.equal(m.names.includes('DCGM_FI_DEV_FB_USED'), false);
+});
+
+test('passes the model positionally, never with the deprecated --model', () => {
+  for (const doc of [vllmDoc(), vllmDoc({ repository: { pvc: { claimName: 'models' } } })]) {
+    const args: string[] = serverOf(doc).args;
+    assert.ok(!args.includes('--model'), args.join(' '));
+    assert.ok(!args[0].startsWith('-'), args[0]);
+  }
+});
+
+test('passes --quantization from vLLM\'s closed list, hyphenated values included', () => {
+  const args: string[] = serverOf(vllmDoc({}, { engine: { quantization: 'compressed-tensors' } })).args;
+  assert.deepEqual(args.slice(args.indexOf('--quantization'), args.indexOf('--quantization') + 2), ['--quantization', 'compressed-tensors']);
+  assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'fp8_per_block' } })), undefined);
+});
+
+test('refuses a --quantization value the vLLM arg parser does not accept', () => {
+  assert.equal(specErrors(vllmDoc({}, { engine: { quantization: 'squeezellm' } })),
+    'spec.yaml: spec.models[0].engine.quantization: must be one of: awq, auto_awq, fp8, modelopt, modelopt_fp4, modelopt_mxfp8, modelopt_mixed, gguf, auto_gptq, gptq, gptq_marlin, awq_marlin, compressed-tensors, bitsandbytes, experts_int8, quark, moe_wna16, torchao, inc, mxfp4, gpt_oss_mxfp4, deepseek_v4_fp8, online, fp8_per_tensor, fp8_per_block, fp8_per_channel, int8_per_channel_weight_only, nvfp4_per_token, mxfp8 (got "squeezellm")');
 });

@@ -125,7 +125,7 @@ test('random valid Triton specs synthesize into strictly valid manifests', async
         runtime: 'triton',
         models: s.models.map((m) => Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined))),
         repository, replicas: s.replicas,
-        resources: { cpu: { request: s.cpu, limit: 8 }, gpu: { count: s.gpu } },
+        resources: { cpu: { request: s.cpu, limit: 8 }, gpu: { count: s.gpu, product: 'NVIDIA-L4' } },
       },
     };
     const r = load(JSON.stringify(doc));

@@ -15,7 +15,7 @@ test('every object of the Triton template is valid against the Kubernetes schema
 });
 
 test('runs the pinned NGC image with tritonserver and the generated repository', () => {
-  assert.equal(server.image, 'nvcr.io/nvidia/tritonserver:25.08-py3');
+  assert.equal(server.image, 'nvcr.io/nvidia/tritonserver:26.07-py3');
   assert.deepEqual(server.command, ['tritonserver']);
   assert.ok(server.args.includes('--model-repository=/models'));
   assert.ok(server.args.includes('--model-control-mode=explicit'));
@@ -86,9 +86,9 @@ test('sets cpu and memory defaults when the spec gives none', () => {
 });
 
 test('schedules on the asked GPU product, node selector and tolerates the GPU taint', () => {
-  assert.deepEqual(pod.nodeSelector, { accelerator: 'nvidia-tesla-v100' });
+  assert.deepEqual(pod.nodeSelector, { accelerator: 'nvidia-l4' });
   assert.deepEqual(pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions,
-    [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['Tesla-V100-SXM2-32GB'] }]);
+    [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }]);
   assert.deepEqual(pod.tolerations, [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
 });
 
@@ -161,7 +161,7 @@ test('labels every object with the recommended labels, then the user labels', ()
     const l = o.metadata.labels;
     assert.equal(l['app.kubernetes.io/name'], 'triton', `${o.kind}`);
     assert.equal(l['app.kubernetes.io/instance'], 'vision-classifier');
-    assert.equal(l['app.kubernetes.io/version'], '25.08-py3');
+    assert.equal(l['app.kubernetes.io/version'], '26.07-py3');
     assert.equal(l['app.kubernetes.io/managed-by'], 'cdk8s-model-serving');
     assert.equal(l['app.kubernetes.io/part-of'], 'vision-classifier');
     assert.ok(l['app.kubernetes.io/component']);

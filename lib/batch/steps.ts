@@ -14,6 +14,7 @@ import { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, rcloneRemote } f
 import { restrictedContainerSecurity } from '../constructs/security';
 import { splitUri } from '../spec/uri';
 import { CLIENT_PY, EXIT_REJECTED } from './client-py';
+import { startupBudgetSeconds } from '../model/resources';
 
 /** Pinned image of the client: CPython 3.12 on Debian bookworm, standard library only. */
 export const BATCH_CLIENT_IMAGE = 'python:3.12.11-slim-bookworm';
@@ -67,7 +68,7 @@ export function clientFiles(ctx: ServingContext, track: Track): Record<string, s
     outputDir: BATCH_PATHS.output,
     concurrency: b.concurrency ?? Math.min(req.defaultConcurrency ?? DEFAULT_CONCURRENCY, MAX_CONCURRENCY),
     requestTimeoutSeconds: b.requestTimeoutSeconds ?? DEFAULT_REQUEST_TIMEOUT_SECONDS,
-    readyTimeoutSeconds: ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds,
+    readyTimeoutSeconds: startupBudgetSeconds(ctx.spec, ctx.runtime, track.repository),
     request: { ...request, inputSuffixes: inputSuffixes(req) },
   };
   return { 'client.py': CLIENT_PY, 'client.json': `${JSON.stringify(settings, null, 2)}\n` };

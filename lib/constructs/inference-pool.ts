@@ -60,7 +60,7 @@ export class ModelInferencePool extends Construct {
     const ctx = props.context;
     this.pools = poolPlans(ctx);
     const p = ctx.spec.inferencePool!;
-    const hold = requestHoldSeconds(ctx.spec, ctx.runtime.defaultStartupTimeoutSeconds);
+    const hold = requestHoldSeconds(ctx.spec, ctx.runtime);
     const http = ctx.runtime.ports.find((x) => x.name === ctx.runtime.httpPortName)!;
     for (const pool of this.pools) {
       const suffix = pool.track.role === 'canary' ? '-canary' : '';

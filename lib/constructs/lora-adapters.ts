@@ -11,7 +11,7 @@ import type * as api from '../k8s/api';
 import type { ServingContext, Track } from '../model/context';
 import { ADAPTERS_PATH } from '../runtimes/adapters';
 import { restrictedContainerSecurity } from './security';
-import { DOWNLOAD_IMAGE, DOWNLOAD_SCRIPT, RCLONE_ENV, rcloneRemote, type RepositoryMount } from './model-repository';
+import { rcloneCopyContainer, type RepositoryMount } from './model-repository';
 
 /** The adapters' volume name. */
 export const ADAPTERS_VOLUME = 'model-adapters';
@@ -60,19 +60,7 @@ export function adapterInitContainers(ctx: ServingContext, track: Track): api.Co
       };
     }
     const secret = a.credentialsSecret ?? track.repository.credentialsSecret ?? ctx.spec.repository.credentialsSecret;
-    return {
-      name,
-      image: DOWNLOAD_IMAGE,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['sh', '-c', DOWNLOAD_SCRIPT, name],
-      // the flags of the model download (lib/constructs/model-repository.ts)
-      args: [rcloneRemote(a.uri!), dest, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
-      env: [...RCLONE_ENV],
-      ...(secret ? { envFrom: [{ secretRef: { name: secret } }] } : {}),
-      resources: DOWNLOAD_RESOURCES,
-      securityContext: sec,
-      volumeMounts: mounts,
-    };
+    return rcloneCopyContainer({ name, uri: a.uri!, dest, credentialsSecret: secret, securityContext: sec, volumeMounts: mounts });
   });
 }
 

@@ -13,6 +13,8 @@ import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from './security';
 import { withAdapters } from './lora-adapters';
+import { includeArgs } from '../runtimes/download';
+import { downloadVolumeSize } from '../model/resources';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
@@ -49,7 +51,16 @@ export function rcloneRemote(uri: string): string {
   const { scheme, host, path } = splitUri(uri);
   if (scheme === 's3') return `:s3,provider=AWS,env_auth=true:${host}/${path}`;
   if (scheme === 'gs') return `:gcs,env_auth=true,bucket_policy_only=true:${host}/${path}`;
-  return `:http,url='https://${host}/':${path}`;
+  return `:http,url=${rcloneQuote(`https://${host}/`)}:${path}`;
+}
+
+/**
+ * A connection-string parameter value quoted by rclone's rules (docs/content/docs.md "Connection strings": a
+ * value with `,` or `:` is put in `'` or `"`, and a quote inside is doubled). The URI rules already refuse every
+ * character outside the URI form we accept (lib/spec/uri.ts); quoting keeps a value one value regardless.
+ */
+export function rcloneQuote(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -66,6 +77,39 @@ export const RCLONE_S3_PROVIDER_SCRIPT = [
 
 /** The download container's script: `$1` is the rclone source, the other arguments go to `rclone copy`. */
 export const DOWNLOAD_SCRIPT = ['set -eu', 'src="$1"; shift', RCLONE_S3_PROVIDER_SCRIPT, 'exec rclone copy "$src" "$@"'].join('\n');
+
+/** What one rclone download container copies, from where to where. */
+export interface RcloneCopy {
+  /** Container name. */
+  readonly name: string;
+  readonly uri: string;
+  readonly dest: string;
+  /** Secret whose keys become the container's environment (credentials). */
+  readonly credentialsSecret?: string;
+  /** Extra `rclone copy` arguments (e.g. --include filters). */
+  readonly extraArgs?: readonly string[];
+  readonly securityContext: k8s.SecurityContext;
+  readonly volumeMounts: k8s.VolumeMount[];
+}
+
+/** The pinned rclone init container that copies `uri` to `dest` (model downloads and LoRA adapters). */
+export function rcloneCopyContainer(c: RcloneCopy): api.Container {
+  return {
+    name: c.name,
+    image: DOWNLOAD_IMAGE,
+    imagePullPolicy: 'IfNotPresent',
+    command: ['sh', '-c', DOWNLOAD_SCRIPT, c.name],
+    args: [rcloneRemote(c.uri), c.dest, ...(c.extraArgs ?? []), '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
+    env: [...RCLONE_ENV],
+    ...(c.credentialsSecret ? { envFrom: [{ secretRef: { name: c.credentialsSecret } }] } : {}),
+    resources: {
+      requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+      limits: { cpu: k8s.Quantity.fromString('2'), memory: k8s.Quantity.fromString('1Gi') },
+    },
+    securityContext: c.securityContext,
+    volumeMounts: c.volumeMounts,
+  };
+}
 
 /**
  * Creates the PersistentVolumeClaims the spec asks for and tells each track how to mount its models.
@@ -117,7 +161,7 @@ export class ModelRepository extends Construct {
       return {
         volumes: [hf.cacheClaimName
           ? { name: 'hf-cache', persistentVolumeClaim: { claimName: hf.cacheClaimName } }
-          : { name: 'hf-cache', emptyDir: {} }],
+          : { name: 'hf-cache', emptyDir: { sizeLimit: k8s.Quantity.fromString(downloadVolumeSize(repo)) } }],
         initContainers: [],
         mounts: [{ name: 'hf-cache', mountPath: PATHS.hfHome }],
         env: [
@@ -126,28 +170,19 @@ export class ModelRepository extends Construct {
         ],
       };
     }
-    // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error)
+    // uri: download into an emptyDir before the server starts; a failed download fails the pod (Init:Error).
+    // Only the served models and versions are copied.
     const uri = repo.uri!;
-    const download: api.Container = {
-      name: 'download-models',
-      image: DOWNLOAD_IMAGE,
-      imagePullPolicy: 'IfNotPresent',
-      command: ['sh', '-c', DOWNLOAD_SCRIPT, 'download-models'],
-      args: [rcloneRemote(uri), PATHS.modelStore, '--retries=3', '--low-level-retries=10', '--transfers=8', '--checkers=16', '--stats=30s', '--stats-one-line', '-v'],
-      env: [...RCLONE_ENV],
-      ...(repo.credentialsSecret ? { envFrom: [{ secretRef: { name: repo.credentialsSecret } }] } : {}),
-      resources: {
-        requests: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-        limits: { cpu: k8s.Quantity.fromString('2'), memory: k8s.Quantity.fromString('1Gi') },
-      },
-      securityContext: sec,
-      volumeMounts: [{ name: 'model-store', mountPath: PATHS.modelStore }, { name: 'tmp', mountPath: '/tmp' }],
-    };
+    const includes = includeArgs(this.ctx.runtime.downloadIncludes(track.models));
+    const download = rcloneCopyContainer({
+      name: 'download-models', uri, dest: PATHS.modelStore, extraArgs: includes, credentialsSecret: repo.credentialsSecret,
+      securityContext: sec, volumeMounts: [{ name: 'model-store', mountPath: PATHS.modelStore }, { name: 'tmp', mountPath: '/tmp' }],
+    });
     const cache = this.ctx.spec.edge?.hostPathCache;
     return {
       volumes: [cache
         ? { name: 'model-store', hostPath: { path: cache, type: 'Directory' } }
-        : { name: 'model-store', emptyDir: {} }],
+        : { name: 'model-store', emptyDir: { sizeLimit: k8s.Quantity.fromString(downloadVolumeSize(repo)) } }],
       initContainers: [download],
       mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: true }],
       env: [],

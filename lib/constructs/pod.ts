@@ -6,10 +6,11 @@ import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
 import type * as api from '../k8s/api';
 import { PATHS, RuntimeProbe, RuntimeContainer } from '../runtimes/types';
-import { quantityString } from '../spec/quantity';
 import { imageTag } from '../spec/image';
 import type { ServingContext, Track } from '../model/context';
 import { TRACK_LABEL } from '../model/context';
+import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSeconds } from '../model/resources';
+import { GPU_PRODUCT_LABEL } from '../spec/rules-gpu';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from './security';
 
@@ -17,7 +18,6 @@ import { restrictedContainerSecurity, podSecurity, automountToken } from './secu
 export const SHELL_IMAGE = 'busybox:1.37.0';
 /** Seconds the preStop hook waits so endpoints drop the pod before the server stops accepting requests. */
 export const PRESTOP_SLEEP_SECONDS = 15;
-export const DEFAULT_RESOURCES = { cpu: { request: '2', limit: '4' }, memory: { request: '8Gi', limit: '8Gi' } };
 const STARTUP_PERIOD_SECONDS = 10;
 
 export interface PodTemplateOptions {
@@ -46,7 +46,7 @@ export interface PodTemplateOptions {
   readonly serverSidecar?: { readonly before: api.Container[]; readonly after: api.Container[] };
 }
 
-const q = (v: string | number) => k8s.Quantity.fromString(quantityString(v));
+const q = (v: string) => k8s.Quantity.fromString(v);
 
 export function toProbe(p: RuntimeProbe, timing: { period: number; failure: number; timeout: number; initialDelay?: number }): k8s.Probe {
   const base = { periodSeconds: timing.period, failureThreshold: timing.failure, timeoutSeconds: timing.timeout, ...(timing.initialDelay ? { initialDelaySeconds: timing.initialDelay } : {}) };
@@ -72,15 +72,16 @@ export function configHash(files: Record<string, string>): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function resources(ctx: ServingContext): k8s.ResourceRequirements {
-  const r = ctx.spec.resources ?? {};
-  const cpu = { ...DEFAULT_RESOURCES.cpu, ...r.cpu };
-  const memory = { ...DEFAULT_RESOURCES.memory, ...r.memory };
+function resources(ctx: ServingContext, track: Track): k8s.ResourceRequirements {
+  const r = resolveResources(ctx.spec, ctx.runtime, ctx.gpuCount);
+  // the models' download volume is node disk the pod needs for its whole life
+  const disk: Record<string, k8s.Quantity> = downloadsIntoPod(track.repository, ctx.spec.edge?.hostPathCache !== undefined)
+    ? { 'ephemeral-storage': q(downloadVolumeSize(track.repository)) } : {};
   return {
-    requests: { cpu: q(cpu.request), memory: q(memory.request) },
+    requests: { cpu: q(r.cpu.request), memory: q(r.memory.request), ...disk },
     limits: {
-      cpu: q(cpu.limit),
-      memory: q(memory.limit),
+      cpu: q(r.cpu.limit),
+      memory: q(r.memory.limit),
       // extended resources must be Quantity objects to survive cdk8s serialization (FACTS.md)
       ...(ctx.gpuCount > 0 ? { [ctx.gpuResource]: k8s.Quantity.fromNumber(ctx.gpuCount) } : {}),
     },
@@ -96,21 +97,30 @@ function env(ctx: ServingContext, base: RuntimeContainer['env'], repo: Repositor
   return [...base, ...repo.env, ...user];
 }
 
-/** Shared memory: the spec's size, or the runtime's default. */
+/** Shared memory: the spec's size, or the runtime's default sized to fit the memory limit (lib/model/resources.ts). */
 export function sharedMemorySize(ctx: ServingContext): string {
-  if (ctx.spec.sharedMemorySize !== undefined) return quantityString(ctx.spec.sharedMemorySize);
-  if (ctx.runtime.name === 'vllm') return `${2 * Math.max(1, ctx.gpuCount)}Gi`;
-  return '1Gi';
+  return resolveResources(ctx.spec, ctx.runtime, ctx.gpuCount).sharedMemory;
 }
 
+type Requirement = NonNullable<NonNullable<ServingContext['spec']['nodeAffinity']>['required']>[number];
+const expression = (r: Requirement): k8s.NodeSelectorRequirement => ({
+  key: r.key, operator: r.operator, ...(r.values !== undefined ? { values: [...r.values] } : {}),
+});
+
+/** resources.gpu.product and spec.nodeAffinity as one node affinity. */
 function affinity(ctx: ServingContext): k8s.Affinity | undefined {
   const product = ctx.spec.resources?.gpu?.product;
-  if (!product) return undefined;
+  const na = ctx.spec.nodeAffinity;
+  const required = [
+    ...(product ? [{ key: GPU_PRODUCT_LABEL, operator: 'In', values: [product] }] : []),
+    ...(na?.required ?? []).map(expression),
+  ];
+  const preferred = (na?.preferred ?? []).map((p) => ({ weight: p.weight, preference: { matchExpressions: [expression(p)] } }));
+  if (!required.length && !preferred.length) return undefined;
   return {
     nodeAffinity: {
-      requiredDuringSchedulingIgnoredDuringExecution: {
-        nodeSelectorTerms: [{ matchExpressions: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: [product] }] }],
-      },
+      ...(required.length ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: required }] } } : {}),
+      ...(preferred.length ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}),
     },
   };
 }
@@ -136,7 +146,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   const rctx = ctx.runtimeContext(o.track);
   const rc = ctx.runtime.container(rctx);
   const sec = restrictedContainerSecurity(ctx);
-  const startup = ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds;
+  const startup = startupBudgetSeconds(ctx.spec, ctx.runtime, o.track.repository);
   const volumes: api.Volume[] = [
     ...o.repository.volumes,
     ...(o.configMapName ? [{ name: 'runtime-config', configMap: { name: o.configMapName } }] : []),
@@ -168,7 +178,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     args: [...rc.args, ...(ctx.spec.extraArgs ?? [])],
     ports: ctx.runtime.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
     env: env(ctx, rc.env, o.repository),
-    resources: resources(ctx),
+    resources: resources(ctx, o.track),
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
     livenessProbe: toProbe(rc.livenessProbe, { period: 10, failure: 3, timeout: 5 }),
@@ -189,12 +199,19 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   const nodeSelector = { ...(ctx.spec.nodeSelector ?? {}), ...(o.nodeSelector ?? {}) };
   const aff = affinity(ctx);
   const tol = tolerations(ctx, o.tolerations ?? []);
+  const spec = ctx.spec;
   return {
     metadata: {
-      labels: { ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.key },
-      annotations: { 'model-serving/config-hash': configHash(o.configFiles) },
+      // podLabels first: the rules refuse the reserved keys, and the selector labels win regardless
+      labels: { ...(spec.podLabels ?? {}), ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.key },
+      annotations: { ...(spec.podAnnotations ?? {}), 'model-serving/config-hash': configHash(o.configFiles) },
     },
     spec: {
+      ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
+      ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
+      ...(spec.imagePullSecrets?.length ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
+      // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)
+      ...(rc.needsInitProcess ? { shareProcessNamespace: true } : {}),
       serviceAccountName: ctx.spec.serviceAccountName ?? ctx.name,
       automountServiceAccountToken: automountToken(ctx),
       enableServiceLinks: false,

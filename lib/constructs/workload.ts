@@ -8,6 +8,7 @@ import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { buildPodTemplate, PodTemplateOptions } from './pod';
+import { downloadBudgetSeconds, startupBudgetSeconds } from '../model/resources';
 
 export interface ModelWorkloadProps {
   readonly context: ServingContext;
@@ -34,9 +35,12 @@ export function trackPodOptions(scope: Construct, ctx: ServingContext, track: Tr
   return { track, repository: repository.mountFor(track), configMapName, configFiles: files };
 }
 
-/** Seconds a rollout may take before Kubernetes reports it failed: the startup budget plus scheduling and pulls. */
-export function progressDeadline(ctx: ServingContext): number {
-  return (ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds) + 600;
+/**
+ * Seconds a rollout may take before Kubernetes reports it failed: the model download (init container), the
+ * startup budget, plus 10 minutes for scheduling and image pulls.
+ */
+export function progressDeadline(ctx: ServingContext, track: Track = ctx.tracks[0]): number {
+  return downloadBudgetSeconds(track.repository) + startupBudgetSeconds(ctx.spec, ctx.runtime, track.repository) + 600;
 }
 
 /**
@@ -64,7 +68,7 @@ export class ModelWorkload extends Construct {
           rollingUpdate: { maxSurge: ios(ru.maxSurge ?? 0), maxUnavailable: ios(ru.maxUnavailable ?? 1) },
         },
         revisionHistoryLimit: 5,
-        progressDeadlineSeconds: progressDeadline(ctx),
+        progressDeadlineSeconds: progressDeadline(ctx, track),
         template: buildPodTemplate(ctx, { ...opts, spread: true }),
       },
     });

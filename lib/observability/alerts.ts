@@ -7,6 +7,7 @@
  */
 import type { ServingContext } from '../model/context';
 import { errorRatioExpr, gpuSignals, servingTracks, trackDownExpr, workloadMatcher, workloadMetrics } from './signals';
+import { startupBudgetSeconds } from '../spec/budgets';
 
 /** Alert names: a contract (routes, silences and runbook pages use them). */
 export const ALERTS = {
@@ -241,7 +242,7 @@ export function buildRuleGroups(ctx: ServingContext): RuleGroup[] {
   // some runtimes count errors per server, not per model: then the series has no model label
   const model = `{{ if $labels.${m.modelLabel} }}model {{ $labels.${m.modelLabel} }}{{ else }}all models{{ end }}`;
   const t: Thresholds = { ...DEFAULT_THRESHOLDS, ...(ctx.spec.monitoring?.alerts ?? {}) };
-  const startup = ctx.spec.startupTimeoutSeconds ?? ctx.runtime.defaultStartupTimeoutSeconds;
+  const startup = startupBudgetSeconds(ctx.spec, ctx.runtime, ctx.servingTrack.repository);
 
   r.record(RECORDS.requests, m.requestRate(sel, '5m'));
   r.record(RECORDS.errorRatio, errorRatioExpr(ctx, '5m'));

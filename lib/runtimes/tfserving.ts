@@ -1,19 +1,34 @@
 /**
- * TensorFlow Serving. Facts from tensorflow/serving at tag 2.19.1 (model_servers/main.cc, server.cc,
+ * TensorFlow Serving. Facts from tensorflow/serving at tag 2.20.0 (model_servers/main.cc, server.cc,
  * http_server.cc, http_rest_api_handler.cc, servables/tensorflow/util.cc, util/prometheus_exporter.cc,
  * tools/docker/Dockerfile{,.gpu}); see docs/RUNTIMES.md.
  */
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
+import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
+import { versionedIncludes } from './download';
 import { dcgmGpuMemoryUsedRatio, dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 import {
   TFS_METRICS_PATH, tfsBatching, tfsBatchingConfig, tfsBatchingIssues, tfsModelConfig, tfsMonitoringConfig,
   tfsReadinessScript,
 } from './tfserving-config';
 
-export const TFSERVING_IMAGE = 'tensorflow/serving:2.19.1';
-export const TFSERVING_GPU_IMAGE = 'tensorflow/serving:2.19.1-gpu';
+export const TFSERVING_IMAGE = defaultImageOf('tfserving', false);
+export const TFSERVING_GPU_IMAGE = defaultImageOf('tfserving', true);
+/** The GPU image of the previous pin: CUDA 12.2 (2.19.1 tools/docker/Dockerfile.gpu, nvidia/cuda:12.2.0-base-ubuntu20.04). */
+const KNOWN_GPU_IMAGES: Record<string, ImageCuda> = {
+  'tensorflow/serving:2.19.1-gpu': {
+    version: '12.2', major: 12, minDriver: CUDA_MAJORS[12].minDriver, minComputeCapability: CUDA_MAJORS[12].minComputeCapability,
+    source: 'tensorflow/serving 2.19.1 tensorflow_serving/tools/docker/Dockerfile.gpu',
+  },
+};
+
+/** The CUDA build of a TF Serving image: known for the pinned -gpu tags only. */
+export function tfservingImageCuda(image: string): ImageCuda | undefined {
+  const row = imageRow('tfserving');
+  return image === row.gpu.image ? row.gpu.cuda : KNOWN_GPU_IMAGES[image];
+}
 /** The binary's ports: gRPC (--port) and REST (--rest_api_port, off unless set). */
 export const TFS_GRPC_PORT = 8500;
 export const TFS_REST_PORT = 8501;
@@ -63,6 +78,9 @@ export const tfserving: ServingRuntime = {
   // no modelRoutePrefix: REST URLs glue the verb to the model segment (/v1/models/<m>:predict), and Ingress and
   // HTTPRoute prefixes match whole segments, so no path prefix selects one model
   defaultImage: (gpu) => (gpu ? TFSERVING_GPU_IMAGE : TFSERVING_IMAGE),
+  imageCuda: tfservingImageCuda,
+  // base_path/<version>/ of each served version (saved_model.pb, variables/); every version for "latest"
+  downloadIncludes: (models) => versionedIncludes(models),
   // mode batch: each input file is one REST predict body ({"instances": ...} or {"inputs": ...});
   // model_servers/http_rest_api_handler.cc prediction_api_regex_ and modelstatus_api_regex_
   batchRequest: (model) => ({
@@ -109,6 +127,9 @@ export const tfserving: ServingRuntime = {
       livenessProbe: { grpc: { port: TFS_GRPC_PORT } },
       writablePaths: [],
       needsAssembledRepository: false,
+      // tensorflow_model_server installs no SIGTERM handler (2.20.0: only SIGPIPE is ignored, in
+      // util/net_http/server/internal/evhttp_server.cc; main.cc and server.cc wait for termination)
+      needsInitProcess: true,
     };
   },
   metrics: {

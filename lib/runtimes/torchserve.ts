@@ -8,9 +8,28 @@ import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
 import { TS_PORTS, torchserveProperties } from './torchserve-config';
+import { defaultImageOf, imageRow } from './images';
 
-export const TORCHSERVE_IMAGE = 'pytorch/torchserve:0.12.0-cpu';
-export const TORCHSERVE_GPU_IMAGE = 'pytorch/torchserve:0.12.0-gpu';
+export const TORCHSERVE_IMAGE = defaultImageOf('torchserve', false);
+export const TORCHSERVE_GPU_IMAGE = defaultImageOf('torchserve', true);
+
+/**
+ * The server's command: `torchserve` in the background and a SIGTERM trap that runs `torchserve --stop
+ * --foreground`, which sends SIGTERM to the frontend JVM (its shutdown hook closes the servers, ModelServer.java)
+ * and waits up to 60 s. The `torchserve` CLI itself installs no signal handler (ts/model_server.py: Popen, then
+ * wait): killed by SIGTERM it would leave the JVM to the SIGKILL that ends the container. `$@` are the CLI's
+ * arguments; the script exits with the server's status.
+ */
+export const TORCHSERVE_WRAPPER = [
+  'stopping=0',
+  "trap 'stopping=1; torchserve --stop --foreground' TERM INT",
+  'torchserve "$@" &',
+  'server=$!',
+  'wait "$server"; status=$?',
+  // the trap interrupted the first wait: collect the server's own status once it has stopped
+  'if [ "$stopping" = 1 ]; then wait "$server"; status=$?; fi',
+  'exit "$status"',
+].join('\n');
 
 /**
  * For `model-serving lint`: upstream stopped maintaining TorchServe (README notice added 2025-02-28,
@@ -22,7 +41,7 @@ export const TORCHSERVE_MAINTENANCE_NOTICE =
 
 /**
  * The image's user `model-server`: `useradd -m model-server` on ubuntu:20.04 (CPU) and
- * nvidia/cuda:12.1.1-base-ubuntu20.04 (GPU), neither of which has another regular user, so uid/gid 1000.
+ * nvidia/cuda:12.1.0-base-ubuntu20.04 (GPU; build_image.sh -g -cv cu121), neither of which has another regular user, so uid/gid 1000.
  */
 export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
 /** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */
@@ -75,12 +94,15 @@ export const torchserve: ServingRuntime = {
     readyPath: '/ping',
   }),
   defaultImage: (gpu) => (gpu ? TORCHSERVE_GPU_IMAGE : TORCHSERVE_IMAGE),
+  imageCuda: (image) => (image === imageRow('torchserve').gpu.image ? imageRow('torchserve').gpu.cuda : undefined),
+  // the model archives: <name>.mar, or the model's path
+  downloadIncludes: (models) => models.map((m) => `/${m.path ?? `${m.name}.mar`}`),
   validate,
   configFiles: (ctx) => ({ 'config.properties': torchserveProperties(ctx.models, ctx.gpuCount) }),
   initSteps: () => [],
   container: () => ({
     // the image's entrypoint backgrounds the server (torchserve --start) and tails /dev/null
-    command: ['torchserve'],
+    command: ['sh', '-c', TORCHSERVE_WRAPPER, 'torchserve'],
     args: ['--start', '--foreground', `--ts-config=${PATHS.config}/config.properties`, '--ncs'],
     env: [
       // the image sets TEMP=/home/model-server/tmp, hidden by the emptyDir on the home directory; the CLI exits
@@ -96,6 +118,9 @@ export const torchserve: ServingRuntime = {
     livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
     writablePaths: [TORCHSERVE_HOME],
     needsAssembledRepository: false,
+    // the torchserve CLI has no SIGTERM handler (the wrapper above stops the JVM), and the model workers the
+    // JVM starts are reaped only by a real PID 1
+    needsInitProcess: true,
   }),
   metrics: {
     portName: 'metrics',

@@ -15,6 +15,13 @@ export const TRITON_FORMATS: Record<string, { field: 'platform' | 'backend'; val
 };
 
 const q = (s: string) => JSON.stringify(s);
+
+/**
+ * Where the ONNX Runtime backend keeps the TensorRT engines it builds (a writable emptyDir): with
+ * trt_engine_cache_enable it loads them instead of rebuilding every engine on each start (onnxruntime_backend
+ * src/onnxruntime.cc and README.md, r26.06: parameters trt_engine_cache_enable, trt_engine_cache_path).
+ */
+export const TRT_ENGINE_CACHE = '/var/cache/tensorrt';
 const list = (xs: readonly (number | string)[]) => `[ ${xs.join(', ')} ]`;
 
 function tensors(kind: 'input' | 'output', ts: NonNullable<ModelSpec['inputs']>): string[] {
@@ -58,6 +65,9 @@ export function tritonModelConfig(m: ModelSpec, gpu: boolean): string {
   if (trt) {
     const params = [`parameters { key: "precision_mode" value: ${q(trt.precision)} }`];
     if (trt.maxWorkspaceSizeBytes) params.push(`parameters { key: "max_workspace_size_bytes" value: ${q(String(trt.maxWorkspaceSizeBytes))} }`);
+    if (m.format === 'onnx') {
+      params.push('parameters { key: "trt_engine_cache_enable" value: "true" }', `parameters { key: "trt_engine_cache_path" value: ${q(TRT_ENGINE_CACHE)} }`);
+    }
     out.push(
       'optimization {',
       '  execution_accelerators {',

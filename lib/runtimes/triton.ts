@@ -7,11 +7,30 @@ import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
-import { tritonModelConfig } from './triton-config';
+import { tritonModelConfig, TRT_ENGINE_CACHE } from './triton-config';
+import { ensembleIssues } from './triton-ensemble';
+import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
+import { versionedIncludes } from './download';
 
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
-export const TRITON_IMAGE = 'nvcr.io/nvidia/tritonserver:25.08-py3';
+export const TRITON_IMAGE = defaultImageOf('triton', true);
+/**
+ * First releases built with CUDA 13: 25.08 (Triton 2.60.0; server build.py copies libcudart.so.13) for the
+ * `-py3` and `-vllm-python-py3` images, 25.11 for `-trtllm-python-py3` (docs/introduction/compatibility.md:
+ * 25.08-25.10 trtllm rows are CUDA 12.9). The rows begin at 24.04 (CUDA 12.3): older tags are not classified.
+ */
+const FIRST_CUDA13 = { default: '25.08', trtllm: '25.11' } as const;
+const FIRST_CLASSIFIED_RELEASE = '24.04';
+/**
+ * TensorRT accelerator precisions per backend, with the first release accepting each (undefined = all):
+ * onnxruntime_backend src/onnxruntime.cc maps FP16/INT8 and, since r26.02 (PR #328), BF16; anything else fails
+ * the model load. tensorflow_backend src/tensorflow.cc (r25.02) accepts FP32 and FP16 only.
+ */
+export const TENSORRT_PRECISIONS: Record<'onnx' | 'savedmodel', Partial<Record<string, string | undefined>>> = {
+  onnx: { FP32: undefined, FP16: undefined, INT8: undefined, BF16: '26.02' },
+  savedmodel: { FP32: undefined, FP16: undefined },
+};
 /**
  * Administrative APIs fenced by spec.triton.adminKeySecret (docs/customization_guide/inference_protocols.md);
  * health, metadata and inference stay open for probes and clients. The HTTP option landed on 2023-11-03 (server 4b481a6).
@@ -88,9 +107,25 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
     if (m.optimization?.tensorrt && !['onnx', 'savedmodel'].includes(m.format)) {
       issues.push({ path: `${p}.optimization.tensorrt`, message: `the TensorRT accelerator applies to formats onnx and savedmodel (format is ${m.format}; a tensorrt plan already is TensorRT)` });
     }
+    const trt = m.optimization?.tensorrt;
+    if (trt && (m.format === 'onnx' || m.format === 'savedmodel')) {
+      const allowed = TENSORRT_PRECISIONS[m.format];
+      const backend = m.format === 'onnx' ? 'ONNX Runtime' : 'TensorFlow';
+      if (!(trt.precision in allowed)) {
+        issues.push({ path: `${p}.optimization.tensorrt.precision`, message: `the ${backend} backend's TensorRT accelerator accepts ${Object.keys(allowed).join(', ')} (got ${trt.precision}); any other precision fails the model load, which stops Triton` });
+      } else {
+        const since = allowed[trt.precision];
+        if (since && release !== undefined && release < since) {
+          issues.push({ path: `${p}.optimization.tensorrt.precision`, message: `${trt.precision} needs Triton ${since} or newer (the ${backend} backend accepts precision_mode ${trt.precision} since r${since}); ${image} accepts ${Object.keys(allowed).filter((k) => !allowed[k] || allowed[k]! <= release).join(', ')}, and a model that fails to load stops Triton` });
+        }
+      }
+    }
     if (m.optimization?.tensorrt && !gpu) issues.push({ path: `${p}.optimization.tensorrt`, message: 'the TensorRT accelerator needs a GPU (set spec.resources.gpu)' });
     if (m.instanceGroup?.kind === 'GPU' && !gpu) issues.push({ path: `${p}.instanceGroup.kind`, message: 'GPU instances need a GPU (set spec.resources.gpu, or kind: CPU)' });
     if (m.format === 'tensorrt' && !gpu) issues.push({ path: `${p}.format`, message: 'a TensorRT plan runs on a GPU only (set spec.resources.gpu)' });
+    if (m.format === 'tensorrt' && gpu && !spec.resources?.gpu?.product) {
+      issues.push({ path: 'spec.resources.gpu.product', message: `is required for model ${JSON.stringify(m.name)} (${p}, format tensorrt): a TensorRT plan loads only on the GPU architecture and TensorRT version it was built for; name the GPU product the plan was built on` });
+    }
     if (m.dynamicBatching && !(m.maxBatchSize && m.maxBatchSize > 0)) {
       issues.push({ path: `${p}.dynamicBatching`, message: 'dynamic batching needs maxBatchSize > 0' });
     }
@@ -104,6 +139,7 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
       if (!m.ensemble) issues.push({ path: `${p}.ensemble`, message: 'is required for format ensemble (the steps)' });
       if (!m.inputs?.length || !m.outputs?.length) issues.push({ path: p, message: 'an ensemble must declare its inputs and outputs' });
       if (m.instanceGroup) issues.push({ path: `${p}.instanceGroup`, message: 'an ensemble has no instances (its steps do)' });
+      if (m.optimization) issues.push({ path: `${p}.optimization`, message: 'an ensemble has no optimization (its steps do)' });
       if (m.versions) issues.push({ path: `${p}.versions`, message: 'an ensemble has one version; set the step versions in ensemble.steps[].version' });
       m.ensemble?.steps.forEach((s, j) => {
         if (s.model === m.name) issues.push({ path: `${p}.ensemble.steps[${j}].model`, message: 'an ensemble cannot call itself' });
@@ -113,7 +149,47 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
       issues.push({ path: `${p}.ensemble`, message: `applies to format ensemble only (format is ${m.format})` });
     }
   });
+  if (!issues.some((i) => /\.ensemble\.steps\[\d+\]\.model$/.test(i.path))) issues.push(...ensembleIssues(spec.models));
+  issues.push(...tensorrtTrackIssues(spec));
   return issues;
+}
+
+/**
+ * A rollout track that changes the image but keeps the repository would load TensorRT plans built for another
+ * TensorRT version (each NGC release ships its own): refused, naming the track's image.
+ */
+function tensorrtTrackIssues(spec: ModelServingSpec): SpecIssue[] {
+  const plans = spec.models.filter((m) => m.format === 'tensorrt').map((m) => JSON.stringify(m.name));
+  const r = spec.rollout;
+  if (!plans.length || !r) return [];
+  const main = spec.image ?? TRITON_IMAGE;
+  const tracks: [string, NonNullable<typeof r.canary>][] = r.strategy === 'canary'
+    ? (r.canary ? [['spec.rollout.canary', r.canary]] : [])
+    : Object.entries(r.tracks ?? {}).map(([n, t]) => [`spec.rollout.tracks.${n}`, t]);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  return tracks
+    .filter(([, t]) => t.image !== undefined && t.image !== main && (t.repository === undefined || same(t.repository, spec.repository)))
+    .map(([path, t]) => ({
+      path: `${path}.image`,
+      message: `(${t.image}) differs from ${spec.image ? 'spec.image' : 'the default image'} (${main}) but the track serves the same repository: the TensorRT plans of ${plans.join(', ')} were built for the TensorRT version of one image and do not load on another; give this track its own repository (${path}.repository) with plans built for its image`,
+    }));
+}
+
+/** The CUDA build of a Triton image, from its NGC release (undefined for releases before 24.04 and unknown tags). */
+export function tritonImageCuda(image: string): ImageCuda | undefined {
+  const row = imageRow('triton');
+  for (const known of [row.gpu, row.olderDrivers]) if (known?.image === image) return known.cuda;
+  const release = tritonRelease(image);
+  if (release === undefined || release < FIRST_CLASSIFIED_RELEASE) return undefined;
+  const first = /trtllm/.test(imageTag(image) ?? '') ? FIRST_CUDA13.trtllm : FIRST_CUDA13.default;
+  const major = release >= first ? 13 : 12;
+  return {
+    version: `${major}.x`,
+    major,
+    minDriver: CUDA_MAJORS[major].minDriver,
+    minComputeCapability: CUDA_MAJORS[major].minComputeCapability,
+    source: major === 13 ? `Triton ${first} and later are built with CUDA 13` : `Triton ${FIRST_CLASSIFIED_RELEASE} to ${first} (exclusive) are built with CUDA 12`,
+  };
 }
 
 export const triton: ServingRuntime = {
@@ -141,7 +217,11 @@ export const triton: ServingRuntime = {
     resultSuffix: '',
     readyPath: `/v2/models/${model.name}/ready`,
   }),
-  defaultImage: () => TRITON_IMAGE,
+  defaultImage: (gpu) => defaultImageOf('triton', gpu),
+  imageCuda: tritonImageCuda,
+  // <model>/<version>/ of each served version and the model directory's own files (e.g. label files); every
+  // version when the spec serves the latest (Triton picks the highest number it finds)
+  downloadIncludes: (models) => versionedIncludes(models.filter((m) => m.format !== 'ensemble')),
   validate,
   configFiles(ctx) {
     const gpu = ctx.gpuCount > 0;
@@ -181,8 +261,12 @@ export const triton: ServingRuntime = {
       startupProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
       readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } },
       livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
-      writablePaths: [],
+      // ONNX models on the TensorRT accelerator keep their built engines here (trt_engine_cache_path): a
+      // restarted container reuses them instead of rebuilding every engine
+      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [TRT_ENGINE_CACHE] : [],
       needsAssembledRepository: true,
+      // src/triton_signal.cc traps SIGINT and SIGTERM and stops the server gracefully (--exit-timeout-secs)
+      needsInitProcess: false,
     };
   },
   metrics: {

@@ -6,6 +6,7 @@
 import type { ModelServingSpec, ModelSpec, RepositorySpec, RuntimeName } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import type { LlmSupport } from './llm';
+import type { ImageCuda } from './images';
 
 export type ModelFormat = ModelSpec['format'];
 
@@ -78,6 +79,22 @@ export interface RuntimeContainer {
   readonly writablePaths: readonly string[];
   /** Whether the server reads the assembled repository (`/models`) rather than the model store. */
   readonly needsAssembledRepository: boolean;
+  /**
+   * The server must not run as the container's PID 1: its main process installs no SIGTERM handler (the kernel
+   * delivers to PID 1 only signals it handles, so it would ignore the kubelet's SIGTERM and be killed at the end
+   * of the grace period, mid-request), or it leaves child processes that only an init process reaps. The pod
+   * then shares its process namespace: the pause container is PID 1 and the server gets SIGTERM's default action.
+   */
+  readonly needsInitProcess: boolean;
+}
+
+/** Resource defaults of a runtime for a pod with `gpuCount` GPUs (bytes and cores). */
+export interface RuntimeResourceDefaults {
+  readonly cpu: { readonly request: number; readonly limit: number };
+  /** Memory request and limit (the same: a model server's memory is not overcommitted). */
+  readonly memoryBytes: number;
+  /** Size of the memory-backed /dev/shm (it counts against the memory limit). */
+  readonly sharedMemoryBytes: number;
 }
 
 /**
@@ -226,6 +243,18 @@ export interface ServingRuntime {
   /** HTTP path prefix under which one model is served (for per-model routes), or undefined. */
   modelRoutePrefix?(model: string): string;
   defaultImage(gpu: boolean): string;
+  /**
+   * The CUDA build of `image` (an image of this runtime): its CUDA major and the lowest compute capability it
+   * runs on. Undefined for CPU images and for tags whose build is not known (no GPU rule is applied then).
+   */
+  imageCuda(image: string): ImageCuda | undefined;
+  /** @default - 2 CPUs requested (limit 4), 8Gi of memory, 1Gi of /dev/shm, whatever the GPU count */
+  resourceDefaults?(gpuCount: number): RuntimeResourceDefaults;
+  /**
+   * rclone filter rules (`--include` patterns, anchored at the repository root) that select the files of
+   * `models` in a downloaded repository: only the models and versions the spec serves are copied.
+   */
+  downloadIncludes(models: readonly ModelSpec[]): string[];
   /** Runtime-specific rules (after the generic ones passed). */
   validate(spec: ModelServingSpec, image: string): SpecIssue[];
   /** Files of the runtime's ConfigMap, key -> content. Keys are ConfigMap keys (no '/'). */

@@ -5,12 +5,64 @@
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageRepoName } from '../spec/image';
+import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime } from './types';
 import { dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 import { VLLM_LLM } from './vllm-llm';
 import { localAdapters } from './adapters';
+import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 
-export const VLLM_IMAGE = 'vllm/vllm-openai:v0.11.0';
+export const VLLM_IMAGE = defaultImageOf('vllm', true);
+const GiB = 2 ** 30;
+/** Per GPU: memory for the server (weights staging, tokenizer, CUDA graphs' host side) and its /dev/shm. */
+const VLLM_MEMORY_PER_GPU = 8 * GiB;
+const VLLM_SHM_PER_GPU = 2 * GiB;
+
+/** `v0.27.1` -> [0, 27, 1]. */
+function vllmVersion(tag: string): [number, number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(tag);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined;
+}
+const atLeast = (v: [number, number, number], w: [number, number, number]) => v[0] !== w[0] ? v[0] > w[0] : v[1] !== w[1] ? v[1] > w[1] : v[2] >= w[2];
+
+/**
+ * The CUDA build of a vllm/vllm-openai tag: a `-cuXYZ` suffix names it (cu129 = CUDA 12.9); a plain tag is the
+ * release's default build, CUDA 13.0 from the pinned v0.27.1 on (.buildkite/scripts/publish-release-images.sh)
+ * and CUDA 12 before v0.24 (docs/getting_started/installation/gpu.cuda.inc.md: binaries compiled with CUDA 12.9
+ * by default up to 0.23); tags in between are not classified. vLLM itself needs compute capability 7.5 from 0.23
+ * on (same page) and 7.0 before.
+ */
+export function vllmImageCuda(image: string): ImageCuda | undefined {
+  const row = imageRow('vllm');
+  for (const known of [row.gpu, row.olderDrivers]) if (known?.image === image) return known.cuda;
+  if (imageRepoName(image) !== 'vllm-openai') return undefined;
+  const tag = imageTag(image) ?? '';
+  const v = vllmVersion(tag);
+  if (!v) return undefined;
+  const suffix = /-cu(1[0-9])([0-9])(?:-|$)/.exec(tag);
+  let major: 12 | 13 | undefined;
+  let version: string;
+  if (suffix) {
+    const m = Number(suffix[1]);
+    if (m !== 12 && m !== 13) return undefined;
+    major = m;
+    version = `${suffix[1]}.${suffix[2]}`;
+  } else if (atLeast(v, [0, 27, 1])) {
+    major = 13;
+    version = '13.0';
+  } else if (!atLeast(v, [0, 24, 0])) {
+    major = 12;
+    version = '12.x';
+  } else {
+    return undefined;
+  }
+  const vllmFloor = atLeast(v, [0, 23, 0]) ? 7.5 : 7.0;
+  return {
+    version, major, minDriver: CUDA_MAJORS[major].minDriver,
+    minComputeCapability: Math.max(vllmFloor, CUDA_MAJORS[major].minComputeCapability),
+    source: 'vllm-project/vllm .buildkite/scripts/publish-release-images.sh and docs/getting_started/installation/gpu.cuda.inc.md',
+  };
+}
 export const VLLM_PORT = 8000;
 /** The image runs as root and has no user of its own: the server runs as this uid/gid with HOME on an emptyDir. */
 export const VLLM_USER = { uid: 1000, gid: 1000 } as const;
@@ -46,12 +98,15 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
   return issues;
 }
 
-/** `--model`: the Hugging Face id, or the model's directory in the local repository. */
+/**
+ * The model, positionally (`vllm serve <model>`; `--model` is deprecated for `vllm serve` and prints "will be
+ * removed", vllm/utils/argparse_utils.py): the Hugging Face id, or the model's directory in the local repository.
+ */
 function modelArgs(ctx: RuntimeContext): string[] {
   const hf = ctx.repository.huggingface;
-  if (hf) return ['--model', hf.modelId, ...(hf.revision ? ['--revision', hf.revision] : [])];
+  if (hf) return [hf.modelId, ...(hf.revision ? ['--revision', hf.revision] : [])];
   const m = ctx.models[0];
-  return ['--model', `${PATHS.modelStore}/${m.path ?? m.name}`];
+  return [`${PATHS.modelStore}/${m.path ?? m.name}`];
 }
 
 function engineArgs(ctx: RuntimeContext): string[] {
@@ -77,7 +132,8 @@ export const vllm: ServingRuntime = {
   displayName: 'vLLM',
   formats: ['huggingface'],
   modelFields: ['path', 'engine', 'adapters'],
-  imageNames: ['vllm-openai'],
+  // the CUDA builds and the CPU build (vllm/vllm-openai-cpu, publish-release-images.sh)
+  imageNames: ['vllm-openai', 'vllm-openai-cpu'],
   maxModels: 1,
   user: VLLM_USER,
   // weights download + load + CUDA graph capture / torch.compile on a cold cache
@@ -86,6 +142,15 @@ export const vllm: ServingRuntime = {
   httpPortName: 'http',
   // no modelRoutePrefix: the OpenAI API names the model in the request body, not in the path
   defaultImage: () => VLLM_IMAGE,
+  imageCuda: vllmImageCuda,
+  // memory, CPU and /dev/shm for each GPU the engine shards over (tensor-parallel workers are processes that
+  // exchange tensors through /dev/shm)
+  resourceDefaults: (gpuCount) => {
+    const g = Math.max(1, gpuCount);
+    return { cpu: { request: 2 * g, limit: 4 * g }, memoryBytes: g * (VLLM_MEMORY_PER_GPU + VLLM_SHM_PER_GPU), sharedMemoryBytes: g * VLLM_SHM_PER_GPU };
+  },
+  // the model's directory (a Hugging Face snapshot: config, weights, tokenizer)
+  downloadIncludes: (models) => models.map((m) => `/${(m.path ?? m.name).replace(/\/+$/, '')}/**`),
   // mode batch: JSONL in the OpenAI batch format that `vllm run-batch` reads (vllm/entrypoints/openai/run_batch.py),
   // each line sent to the running server; the body's model defaults to the served model name
   batchRequest: (model) => ({
@@ -104,7 +169,7 @@ export const vllm: ServingRuntime = {
   container(ctx) {
     const local = ctx.source === 'local';
     return {
-      // the image's ENTRYPOINT starts the OpenAI server (`vllm serve` in current images): arguments only
+      // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first
       args: [
         ...modelArgs(ctx),
         '--served-model-name', ctx.models[0].name,
@@ -136,6 +201,8 @@ export const vllm: ServingRuntime = {
       livenessProbe: { httpGet: { path: '/health', port: 'http' } },
       writablePaths: [VLLM_HOME],
       needsAssembledRepository: false,
+      // vllm/entrypoints/launcher.py serve_http: loop.add_signal_handler(SIGTERM) shuts the server down
+      needsInitProcess: false,
     };
   },
   metrics: {

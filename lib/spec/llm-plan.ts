@@ -3,6 +3,8 @@
  * get an inference pool, the names of pools and pickers, whether the spec scales to zero, and how long the
  * endpoint picker holds a request (docs/LLM.md).
  */
+import type { ServingRuntime } from '../runtimes/types';
+import { startupBudgetSeconds } from './budgets';
 import type { ModelServingSpec } from './schema/spec';
 
 /** The picker's own hold when nothing else is asked (`defaultRequestTTL` default, llm-d-router `apix/config/v1alpha1`). */
@@ -36,18 +38,18 @@ export function activationDelaySeconds(spec: ModelServingSpec): number {
   return Math.ceil(scrape + evaluate);
 }
 
-/** The startup budget of the server (spec.startupTimeoutSeconds or the runtime's default). */
-export function startupSeconds(spec: ModelServingSpec, runtimeDefault: number): number {
-  return spec.startupTimeoutSeconds ?? runtimeDefault;
+/** The startup budget of the server (lib/spec/budgets.ts: the startupProbe's). */
+export function startupSeconds(spec: ModelServingSpec, runtime: ServingRuntime): number {
+  return startupBudgetSeconds(spec, runtime, spec.repository);
 }
 
 /**
  * How long the picker holds a request: the spec's; with scale to zero, a cold start (activation, scheduling and
  * pull margin, startup budget); else the picker's own 60 s.
  */
-export function requestHoldSeconds(spec: ModelServingSpec, runtimeDefaultStartup: number): number {
+export function requestHoldSeconds(spec: ModelServingSpec, runtime: ServingRuntime): number {
   const own = spec.inferencePool?.requestHoldSeconds;
   if (own !== undefined) return own;
   if (!scalesToZero(spec)) return PICKER_DEFAULT_HOLD_SECONDS;
-  return activationDelaySeconds(spec) + COLD_START_MARGIN_SECONDS + startupSeconds(spec, runtimeDefaultStartup);
+  return activationDelaySeconds(spec) + COLD_START_MARGIN_SECONDS + startupSeconds(spec, runtime);
 }

@@ -43,14 +43,14 @@ function checkScaleToZero(list: IssueList, spec: ModelServingSpec): void {
     return;
   }
   if (!scalesToZero(spec)) return;
-  const startup = startupSeconds(spec, runtime.defaultStartupTimeoutSeconds);
+  const startup = startupSeconds(spec, runtime);
   const activation = activationDelaySeconds(spec);
   const own = spec.inferencePool.requestHoldSeconds;
   if (own !== undefined && own <= startup + activation) {
     list.add('spec.inferencePool.requestHoldSeconds', `(${own}) must be longer than a cold start: startupTimeoutSeconds (${startup}) + ${activation}s for the autoscaler to see the first held request ` +
       '(one scrape of the picker and one autoscaler evaluation); the picker would drop held requests before the first pod is ready');
   }
-  const hold = requestHoldSeconds(spec, runtime.defaultStartupTimeoutSeconds);
+  const hold = requestHoldSeconds(spec, runtime);
   const timeout = spec.gateway?.timeoutSeconds;
   if (spec.gateway && timeout === undefined) {
     list.add('spec.gateway.timeoutSeconds', `is required with autoscaling.minReplicas 0 and spec.inferencePool: set it to at least the picker's hold (${hold}s), or the Gateway may end a request that waits for a cold start (its default request timeout can be much shorter)`);

@@ -17,6 +17,9 @@ import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
 import { checkLlm } from './rules-llm';
 import { resolveKubeVersion } from './kube-version';
+import { checkResources } from './rules-resources';
+import { checkPodFields } from './rules-pod';
+import { checkGpuImage } from './rules-gpu';
 import type { ValidateOptions } from './load';
 
 const MODEL_FIELDS = [
@@ -162,7 +165,10 @@ export function checkRules(doc: ModelServingDocument, options: ValidateOptions =
   checkMonitoring(list, spec);
   checkLlm(list, spec);
   checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
+  checkResources(list, spec);
+  checkPodFields(list, spec);
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
+  checkGpuImage(list, spec, image);
   if (list.ok) {
     const issues = runtime.validate(spec, image);
     list.items.push(...issues, ...trackImageIssues(spec, image, issues));

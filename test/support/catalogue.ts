@@ -15,6 +15,8 @@ const AREAS: Record<string, string> = {
   'rollout': 'Blue-green and canary', 'observability': 'Monitoring', 'batch': 'Batch mode', 'edge': 'Edge mode', 'pulumi': 'Pulumi',
   'spec-properties': 'Properties over random input', 'kube-version': 'Target Kubernetes version',
   'inference-pool': 'Inference pool and endpoint picker', 'llm-scaling': 'LLM autoscaling and scale to zero', 'lora': 'LoRA adapters',
+  'downloads': 'Model downloads and URIs', 'gpu': 'GPU generation vs image', 'pod-fields': 'Pod fields', 'resources': 'Resources',
+  'triton-rules': 'Triton: TensorRT and ensembles',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

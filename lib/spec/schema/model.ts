@@ -4,6 +4,19 @@ import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './com
 import { ModelLlmFields, EngineLoraFields } from './llm';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
+/**
+ * vLLM's `--quantization` choices: the `QuantizationMethods` literal of vllm-project/vllm
+ * vllm/model_executor/layers/quantization/__init__.py, which EngineArgs.quantization is typed with
+ * (vllm/engine/arg_utils.py), so the arg parser accepts exactly these. Read from the stored upstream source of
+ * mid/late 2026 (no checkout at the v0.27.1 tag was available).
+ */
+export const VLLM_QUANTIZATION_METHODS = [
+  'awq', 'auto_awq', 'fp8', 'modelopt', 'modelopt_fp4', 'modelopt_mxfp8', 'modelopt_mixed', 'gguf', 'auto_gptq', 'gptq',
+  'gptq_marlin', 'awq_marlin', 'compressed-tensors', 'bitsandbytes', 'experts_int8', 'quark', 'moe_wna16', 'torchao',
+  'inc', 'mxfp4', 'gpt_oss_mxfp4', 'deepseek_v4_fp8', 'online', 'fp8_per_tensor', 'fp8_per_block', 'fp8_per_channel',
+  'int8_per_channel_weight_only', 'nvfp4_per_token', 'mxfp8',
+] as const;
+
 export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
 
 const Tensor = Obj(
@@ -83,7 +96,7 @@ export const ModelSchema = Obj({
       gpuMemoryUtilization: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'vllm --gpu-memory-utilization. @default - 0.9 (vLLM default)' })),
       tensorParallelSize: Opt(PositiveInt('vllm --tensor-parallel-size. @default - the GPU count')),
       maxNumSeqs: Opt(PositiveInt('vllm --max-num-seqs. @default - vLLM default')),
-      quantization: Opt(Type.String({ pattern: '^[a-z0-9_]+$', description: 'vllm --quantization, e.g. awq, gptq, fp8. @default - none' })),
+      quantization: Opt(Type.Union(VLLM_QUANTIZATION_METHODS.map((q) => Type.Literal(q)), { description: 'vllm --quantization: one of the methods vLLM\'s arg parser accepts, e.g. awq, gptq, fp8, compressed-tensors. @default - none: vLLM reads the method from the model\'s config' })),
       ...EngineLoraFields,
     }, { description: 'vllm engine arguments.' }),
   ),

@@ -10,6 +10,7 @@ import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
 import { ScalingSchemas } from './scaling';
 import { LlmSchemas } from './llm';
+import { PodSchemas } from './pod';
 
 export const API_VERSION = 'model-serving/v1alpha1';
 /** Largest int32 (the Kubernetes API's integer fields); an Indexed Job allows at most 100000 parallel pods (batch validation). */
@@ -56,15 +57,16 @@ const Repository = Obj({
     tokenSecret: Opt(DnsLabel('Secret whose key `token` is the Hugging Face token, passed as HF_TOKEN.', 253)),
     cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
   }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
+  modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub). @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
 }, { description: 'Where the models come from: exactly one of pvc, uri, huggingface.' });
 
 const Resources = Obj({
-  cpu: Opt(RequestLimit('CPU', { request: '2', limit: '4' })),
-  memory: Opt(RequestLimit('Memory', { request: '8Gi', limit: '8Gi' })),
+  cpu: Opt(RequestLimit('CPU', { request: '2 (vllm: 2 per GPU), lowered to an explicit limit', limit: '4 (vllm: 4 per GPU), raised to an explicit request' })),
+  memory: Opt(RequestLimit('Memory', { request: 'the memory limit', limit: '8Gi (vllm: 10Gi per GPU), raised to an explicit request and to twice an explicit sharedMemorySize' })),
   gpu: Opt(Obj({
     count: PositiveInt('GPUs per pod (a whole number).'),
     resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
-    product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. Tesla-V100-SXM2-32GB. @default - any GPU' })),
+    product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. NVIDIA-L4; it must be a GPU the CUDA build of the image supports (docs/RUNTIMES.md). @default - any GPU' })),
   }, { description: 'GPUs. @default - no GPU (CPU only)' })),
 }, { description: 'Container resources; every container gets requests and limits.' });
 
@@ -97,8 +99,8 @@ export const SpecSchema = Obj({
   tolerations: Opt(Type.Array(Toleration, { description: '@default - with a GPU: tolerate nvidia.com/gpu:NoSchedule' })),
   env: Opt(Type.Array(EnvVar, { description: 'Extra environment variables for the server container.' })),
   extraArgs: Opt(Type.Array(Type.String(), { description: 'Extra server arguments, appended after the generated ones. @default - none' })),
-  startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800)')),
-  sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit). @default - 1Gi (vllm: 2Gi per tensor-parallel GPU, at least 2Gi)')),
+  startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800), plus 10 s per GiB of repository.modelSize (40 s per GiB from the Hugging Face Hub)')),
+  sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must not exceed it). @default - 1Gi (vllm: 2Gi per GPU), lowered to half of an explicit memory limit')),
   serviceAccountName: Opt(DnsLabel('Use this existing ServiceAccount. @default - a ServiceAccount <name> is created', 253)),
   torchserve: Opt(Obj({
     tokenAuthorization: Opt(Type.Boolean({ description: 'TorchServe token authorization (on by default upstream since 0.11.1). Only false is supported: the kubelet probes and clients cannot hold the per-pod, expiring keys TorchServe generates (docs/RUNTIMES.md). @default - false: disable_token_authorization=true is written to config.properties' })),
@@ -109,6 +111,7 @@ export const SpecSchema = Obj({
       key: Type.String({ minLength: 1, description: 'Key of the Secret holding the header value.' }),
     }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: per-model Ingress routes and the NetworkPolicy limit who reaches them' })),
   }, { description: 'runtime triton only.' })),
+  ...PodSchemas,
   ...TrafficSchemas,
   ...ScalingSchemas,
   ...LlmSchemas,

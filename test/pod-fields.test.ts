@@ -1,0 +1,108 @@
+/**
+ * Pod fields platform teams need: runtimeClassName, priorityClassName, imagePullSecrets, podAnnotations,
+ * podLabels and node affinity, on every workload kind, validated like every other field.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { synth, find, specErrors, tritonDoc } from './support/synth';
+import { assertValidObjects } from './support/k8s-validate';
+
+type K = Record<string, any>;
+const POD = {
+  runtimeClassName: 'nvidia',
+  priorityClassName: 'inference-high',
+  imagePullSecrets: ['ngc-pull'],
+  podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' },
+  podLabels: { 'cost-center': 'ml' },
+  nodeAffinity: {
+    required: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1a', 'eu-west-1b'] }],
+    preferred: [{ weight: 50, key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g6.xlarge'] }],
+  },
+};
+
+const WORKLOADS: [string, Record<string, unknown>, (o: K[]) => K][] = [
+  ['Deployment', {}, (o) => find(o, 'Deployment').spec.template],
+  ['Job', { mode: 'batch', batch: { input: 's3://in/x', output: 's3://out/x' } }, (o) => find(o, 'Job').spec.template],
+  ['CronJob', { mode: 'batch', batch: { schedule: '0 2 * * *', input: 's3://in/x', output: 's3://out/x' } }, (o) => find(o, 'CronJob').spec.jobTemplate.spec.template],
+  ['DaemonSet', { mode: 'edge', edge: { nodeSelector: { edge: 'true' } } }, (o) => find(o, 'DaemonSet').spec.template],
+];
+
+for (const [kind, mode, template] of WORKLOADS) {
+  test(`puts the pod fields on the pods of a ${kind}`, async () => {
+    const objs = synth(tritonDoc({ ...POD, ...mode, resources: { gpu: { count: 1, product: 'NVIDIA-L4' } } }));
+    const t = template(objs);
+    assert.equal(t.spec.runtimeClassName, 'nvidia');
+    assert.equal(t.spec.priorityClassName, 'inference-high');
+    assert.deepEqual(t.spec.imagePullSecrets, [{ name: 'ngc-pull' }]);
+    assert.equal(t.metadata.annotations['karpenter.sh/do-not-disrupt'], 'true');
+    assert.ok(t.metadata.annotations['model-serving/config-hash']);
+    assert.equal(t.metadata.labels['cost-center'], 'ml');
+    assert.deepEqual(t.spec.affinity.nodeAffinity, {
+      requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [
+        { key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] },
+        { key: 'topology.kubernetes.io/zone', operator: 'In', values: ['eu-west-1a', 'eu-west-1b'] },
+      ] }] },
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        { weight: 50, preference: { matchExpressions: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['g6.xlarge'] }] } },
+      ],
+    });
+    await assertValidObjects(objs);
+  });
+}
+
+test('podLabels stay off the selectors and the other objects; the pod keeps its selector labels', () => {
+  const objs = synth(tritonDoc({ podLabels: { 'cost-center': 'ml' } }));
+  const d = find(objs, 'Deployment');
+  assert.equal(d.spec.selector.matchLabels['cost-center'], undefined);
+  assert.equal(d.metadata.labels['cost-center'], undefined);
+  assert.equal(find(objs, 'Service', 'm').spec.selector['cost-center'], undefined);
+  for (const [k, v] of Object.entries(d.spec.selector.matchLabels)) assert.equal(d.spec.template.metadata.labels[k], v);
+});
+
+test('emits none of the pod fields when the spec leaves them out', () => {
+  const spec = find(synth(tritonDoc()), 'Deployment').spec.template.spec;
+  for (const f of ['runtimeClassName', 'priorityClassName', 'imagePullSecrets']) assert.equal(spec[f], undefined, f);
+});
+
+test('refuses podLabels keys the selectors use and podAnnotations keys this library writes', () => {
+  assert.equal(specErrors(tritonDoc({ podLabels: { 'app.kubernetes.io/instance': 'other', 'model-serving/track': 'x' }, podAnnotations: { 'model-serving/config-hash': 'x' } })), [
+    'spec.yaml: spec.podLabels["app.kubernetes.io/instance"]: label key "app.kubernetes.io/instance" is set by cdk8s-model-serving (selectors depend on it); choose another key',
+    'spec.yaml: spec.podLabels["model-serving/track"]: label key "model-serving/track" is set by cdk8s-model-serving (selectors depend on it); choose another key',
+    'spec.yaml: spec.podAnnotations["model-serving/config-hash"]: annotation key "model-serving/config-hash" is set by cdk8s-model-serving; choose another key',
+  ].join('\n'));
+});
+
+test('refuses pod label and annotation keys and values the API server would refuse', () => {
+  assert.equal(specErrors(tritonDoc({ podLabels: { 'bad key': 'v', team: 'has space' }, podAnnotations: { 'a/b/c': '1' } })), [
+    'spec.yaml: spec.podLabels["bad key"]: label key name part "bad key" must be 1-63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit',
+    'spec.yaml: spec.podLabels["team"]: label value "has space" must be at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit',
+    'spec.yaml: spec.podAnnotations["a/b/c"]: annotation key may contain at most one "/"',
+  ].join('\n'));
+});
+
+test('refuses class and Secret names that are not DNS subdomains', () => {
+  const re = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
+  assert.equal(specErrors(tritonDoc({ runtimeClassName: 'Nvidia', priorityClassName: 'high_prio', imagePullSecrets: ['NGC'] })), [
+    `spec.yaml: spec.runtimeClassName: "Nvidia" does not match ${re} (RuntimeClass of the pods (nvidia where the NVIDIA container runtime is not the default))`,
+    `spec.yaml: spec.priorityClassName: "high_prio" does not match ${re} (PriorityClass of the pods)`,
+    `spec.yaml: spec.imagePullSecrets[0]: "NGC" does not match ${re} (A Secret of type kubernetes.io/dockerconfigjson)`,
+  ].join('\n'));
+});
+
+test('refuses node affinity requirements the API server would refuse', () => {
+  assert.equal(specErrors(tritonDoc({ nodeAffinity: {
+    required: [{ key: 'zone', operator: 'In' }, { key: 'x', operator: 'Exists', values: ['a'] }, { key: 'cpus', operator: 'Gt', values: ['many'] }, { key: 'a b', operator: 'Exists' }],
+    preferred: [{ weight: 5, key: 'pool', operator: 'NotIn', values: ['bad value!'] }],
+  } })), [
+    'spec.yaml: spec.nodeAffinity.required[0].values: operator In needs at least one value',
+    'spec.yaml: spec.nodeAffinity.required[1].values: operator Exists takes no values',
+    'spec.yaml: spec.nodeAffinity.required[2].values: operator Gt takes exactly one integer value',
+    'spec.yaml: spec.nodeAffinity.required[3].key: label key name part "a b" must be 1-63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit',
+    'spec.yaml: spec.nodeAffinity.preferred[0].values[0]: label value "bad value!" must be at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit',
+  ].join('\n'));
+});
+
+test('refuses a GPU product requirement that excludes resources.gpu.product', () => {
+  assert.equal(specErrors(tritonDoc({ resources: { gpu: { count: 1, product: 'NVIDIA-L4' } }, nodeAffinity: { required: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-A10G'] }] } })),
+    'spec.yaml: spec.nodeAffinity.required[0]: nvidia.com/gpu.product In [NVIDIA-A10G] excludes spec.resources.gpu.product (NVIDIA-L4): no node could run the pods');
+});

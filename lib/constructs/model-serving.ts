@@ -7,7 +7,7 @@ import { Kube } from '../k8s/object';
 import { API_VERSION, KIND, ModelServingDocument } from '../spec/schema/spec';
 import { validateDocument } from '../spec/load';
 import { SpecError } from '../spec/errors';
-import { ServingContext, ModelServingProps } from '../model/context';
+import { ServingContext, ModelServingProps, trackId } from '../model/context';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
 import { ModelBatchJob } from './batch';
@@ -66,8 +66,8 @@ export class ModelServing extends Construct {
     if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
     if (ctx.mode === 'edge') new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
     for (const track of ctx.mode === 'online' ? ctx.tracks : []) {
-      // the stable track keeps ID `Workload` when a canary is added: its Deployment (and Pulumi URN) stays the same
-      new ModelWorkload(this, track.role === 'stable' ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled });
+      // the primary track keeps ID `Workload` when a rollout is added or removed: its Deployment (and Pulumi URN) stays the same
+      new ModelWorkload(this, trackId('Workload', track), { context: ctx, track, repository, autoscaled });
     }
     if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
     const services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx });
@@ -76,8 +76,9 @@ export class ModelServing extends Construct {
       // ServiceMonitor, PrometheusRule, dashboard: they scrape the metrics Service, which batch jobs do not have
       new ModelObservability(this, 'Observability', { context: ctx });
       new ModelIngress(this, 'Ingress', { context: ctx });
-      new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     }
+    // every mode: a batch pod's NetworkPolicy admits no other pod (its server answers its own client only)
+    new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
   }

@@ -133,7 +133,7 @@ test('crash loops are scoped through pod -> ReplicaSet -> Deployment ownership, 
   const expr = alert(objs, ALERTS.crashLooping).expr;
   assert.match(expr, /kube_replicaset_owner\{namespace="ml",owner_kind="Deployment",owner_name="m"\}/);
   assert.doesNotMatch(expr, /pod=~/);
-  const canary = synth(tritonDoc({ ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
+  const canary = synth(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
   assert.match(alert(canary, ALERTS.crashLooping).expr, /owner_name=~"m\|m-canary"/);
   const edge = synth(tritonDoc({ mode: 'edge', edge: { nodeSelector: { edge: 'true' } }, resources: undefined }));
   assert.match(alert(edge, ALERTS.crashLooping).expr, /kube_pod_owner\{namespace="ml",owner_kind="DaemonSet",owner_name="m"\}/);

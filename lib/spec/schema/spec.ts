@@ -112,7 +112,7 @@ export const SpecSchema = Obj({
     adminKeySecret: Opt(Obj({
       name: DnsLabel('Secret name.', 253),
       key: Type.String({ minLength: 1, description: 'Key of the Secret holding the header value.' }),
-    }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: per-model Ingress routes and the NetworkPolicy limit who reaches them' })),
+    }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: the routes publish only the inference paths, and the NetworkPolicy limits who reaches the rest' })),
   }, { description: 'runtime triton only.' })),
   vllm: Opt(Obj({
     apiKeySecret: Opt(Obj({

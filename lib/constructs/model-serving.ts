@@ -38,14 +38,18 @@ export function documentFromProps(props: ModelServingProps): ModelServingDocumen
 
 /**
  * Serves the models of one spec. Construct IDs (a contract: they fix Pulumi URNs):
- * `Repository`, `ServiceAccount`, `Workload` (the stable or only track; `Workload-<track>` for the others),
+ * `Repository`, `ServiceAccount`, `Workload` (the primary track: the stable or only one, or rollout.primary of a
+ * blue-green rollout; `Workload-<track>` for the others),
  * `Autoscaling`, `Services`, `Observability`, `Ingress`, `TrafficPolicy`, and one per concern.
  */
 export class ModelServing extends Construct {
   readonly context: ServingContext;
   /** The Service clients use (undefined in mode batch: a batch job has no Service). */
   readonly serviceName?: string;
-  /** In-cluster base URL of the HTTP port (undefined in mode batch). */
+  /**
+   * In-cluster base URL of the HTTP port (undefined in mode batch). The NetworkPolicy admits pods of the spec's
+   * namespace, the Gateway's and spec.networkPolicy.allowFromNamespaces.
+   */
   readonly url?: string;
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {

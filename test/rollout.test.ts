@@ -153,6 +153,14 @@ test('flipping the active track changes only the two Service selectors', () => {
   assert.equal(after.get('Service/image-classifier-preview')!.spec.selector['model-serving/track'], 'stable');
 });
 
+test('tells the alerts which Deployment serves: the active track\'s', () => {
+  const serving = (doc: ModelServingDocument) => new ModelServingChart(new App({ outdir: '.' }), 'c', { specs: [doc] }).services[0].context.servingWorkloadName;
+  const green = blueGreenTemplate();
+  green.spec.rollout!.active = 'green';
+  assert.deepEqual([serving(blueGreenTemplate()), serving(green), serving(withoutRollout()), serving(canaryDoc(10))],
+    ['image-classifier', 'image-classifier-green', 'image-classifier', 'm']);
+});
+
 test('lets each track override the image and the model versions', () => {
   const objs = synthFile('templates/triton-bluegreen.yaml');
   assert.equal(container(find(objs, 'Deployment', 'image-classifier')).image, 'nvcr.io/nvidia/tritonserver:25.08-py3');

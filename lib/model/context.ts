@@ -7,6 +7,7 @@ import type { ServingRuntime, RuntimeContext } from '../runtimes/types';
 import { getRuntime } from '../runtimes/registry';
 import { imageTag } from '../spec/image';
 import { resolveKubeVersion, kubeSupports, KubeFeature } from '../spec/kube-version';
+import { TRACK_SERIES_LABEL } from '../spec/rules-rollout';
 
 /** Props of ModelServing: the spec, plus the metadata fields. */
 export interface ModelServingProps extends ModelServingSpec {
@@ -27,8 +28,7 @@ export interface ModelServingProps extends ModelServingSpec {
 }
 
 export const TRACK_LABEL = 'model-serving/track';
-/** The series label Prometheus makes of the pod label model-serving/track (ServiceMonitor podTargetLabels). */
-export const TRACK_SERIES_LABEL = 'model_serving_track';
+export { TRACK_SERIES_LABEL };
 export const MANAGED_BY = 'cdk8s-model-serving';
 
 /** One Deployment's worth of a rollout (or the only one). */

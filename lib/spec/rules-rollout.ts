@@ -9,8 +9,8 @@ import { checkImage, imageRepoName } from './image';
 import { scopeQueryToTrack } from '../observability/track-scope';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 
-/** The series label of the pod label model-serving/track (same as lib/model/context.ts TRACK_SERIES_LABEL). */
-const TRACK_SERIES_LABEL = 'model_serving_track';
+/** The series label Prometheus makes of the pod label model-serving/track (ServiceMonitor podTargetLabels). */
+export const TRACK_SERIES_LABEL = 'model_serving_track';
 
 /** The ingress class whose annotations (ingress-nginx, `nginx.ingress.kubernetes.io/*`) this library writes. */
 export const NGINX_CLASS = 'nginx';

@@ -43,7 +43,7 @@ test('bounds the canary\'s autoscaler by its weight\'s share of minReplicas and 
   assert.deepEqual([find(own, 'HorizontalPodAutoscaler', 'm-canary').spec.minReplicas, find(own, 'HorizontalPodAutoscaler', 'm-canary').spec.maxReplicas], [3, 3]);
 });
 
-test("refuses canary replicas above the autoscaler's maxReplicas", () => {
+test('refuses canary replicas above spec.autoscaling.maxReplicas', () => {
   assert.equal(specErrors(canary(10, { replicas: 8 }, { autoscaling: { minReplicas: 2, maxReplicas: 6 } })),
     'spec.yaml: spec.rollout.canary.replicas: (8) must be <= spec.autoscaling.maxReplicas (6): it is the floor of the canary\'s autoscaler');
 });

@@ -56,7 +56,7 @@ test('refuses two specs of one namespace whose objects clash, across files (foo 
   }]);
 });
 
-test("refuses a spec named like another spec's canary or preview track", () => {
+test('refuses a spec named like the canary or preview objects of another spec', () => {
   const canary = tritonDoc({ gateway, rollout: { strategy: 'canary', weight: 10, canary: { image: NEXT_IMAGE } } }, { name: 'foo' });
   const blueGreen = tritonDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } } }, { name: 'bar' });
   const [f] = writeSpecs([canary, tritonDoc({}, { name: 'foo-canary' }), blueGreen, tritonDoc({}, { name: 'bar-preview' }), tritonDoc({}, { name: 'bar-green' })]);

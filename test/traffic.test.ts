@@ -266,7 +266,7 @@ test('writes no NetworkPolicy when it is disabled', () => {
   assert.equal(all(synth(tritonDoc({ networkPolicy: { enabled: false } })), 'NetworkPolicy').length, 0);
 });
 
-test("requires the ingress controller's namespace with spec.ingress", () => {
+test('requires the namespace of the ingress controller with spec.ingress', () => {
   assert.equal(specErrors(tritonDoc({ ingress: { host: 'a.example.org', className: 'traefik' } })),
     "spec.yaml: spec.networkPolicy.allowFromNamespaces: is required with spec.ingress: list the namespace where the ingress controller's pods run (by default the NetworkPolicy admits only the spec's own namespace), or set spec.networkPolicy.enabled: false");
   assert.equal(specErrors(tritonDoc({ ingress: { host: 'a.example.org', className: 'nginx' }, gateway })),

@@ -7,6 +7,7 @@ import type { SpecIssue } from './spec/errors';
 import { hpaCpuTarget } from './spec/rules-scaling';
 import { capacityPlan } from './plan';
 import { getRuntime } from './runtimes/registry';
+import { lintTraffic } from './lint-traffic';
 
 /** Optional capacity inputs for the plan-based checks. */
 export interface LintOptions {
@@ -60,6 +61,7 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   if (spec.verticalAutoscaling && (spec.verticalAutoscaling.updateMode ?? 'Off') !== 'Off' && hpaCpuTarget(spec) === undefined && spec.autoscaling) {
     add('spec.verticalAutoscaling.updateMode', 'the VPA evicts pods to resize them; on GPU servers each eviction reloads the model');
   }
+  w.push(...lintTraffic(doc));
   if (options.peakRps !== undefined && options.replicaRps !== undefined) {
     const need = capacityPlan({ peakRps: options.peakRps, replicaRps: options.replicaRps, targetUtilization: options.targetUtilization }).peakReplicas;
     const max = spec.autoscaling?.maxReplicas ?? spec.replicas ?? 1;

@@ -161,7 +161,7 @@ const variants: { title: string; doc: Record<string, unknown> }[] = [
     title: 'vllm with custom token-latency and KV-cache thresholds',
     doc: { ...ALERT_FIXTURES.vllm[0].doc, monitoring: { alerts: { timeToFirstTokenP95Seconds: 0.8, interTokenLatencyP95Seconds: 0.05, maxGpuMemoryPercent: 97 } } },
   },
-  { title: 'triton with a canary on MIG slices', doc: { ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} }, resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-1g.10gb' } } } },
+  { title: 'triton with a canary on MIG slices', doc: { gateway: { parentRef: { name: 'inference' } }, rollout: { strategy: 'canary', weight: 5, canary: {} }, resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-1g.10gb' } } } },
 ];
 
 for (const v of variants) {

@@ -142,7 +142,7 @@ test('engine keda writes a ScaledObject with a prometheus trigger on the runtime
     metricType: 'AverageValue',
     metadata: {
       serverAddress: PROM,
-      query: 'sum(sum by (model) (rate(nv_inference_request_success{namespace="ml",job="m-metrics"}[2m])))',
+      query: 'sum(sum by (model) (rate(nv_inference_request_success{namespace="ml",job="m-metrics",model_serving_track="stable"}[2m])))',
       threshold: '350',
     },
   }]);
@@ -254,15 +254,15 @@ test('refuses VPA minAllowed above maxAllowed', () => {
 
 const blueGreen = { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } };
 
-test('with blue-green, each track Deployment gets its own HPA and VPA, named after it', async () => {
+test('with blue-green, each track Deployment gets its own HPA and VPA, named after it, the primary under the bare name', async () => {
   const objs = synth(tritonDoc({ rollout: blueGreen, autoscaling: { minReplicas: 2, maxReplicas: 6, targetInferencesPerSecondPerPod: 200 }, verticalAutoscaling: {} }));
   await assertValidObjects(objs);
-  for (const track of ['blue', 'green']) {
-    const hpa = find(objs, 'HorizontalPodAutoscaler', `m-${track}`);
-    assert.equal(hpa.spec.scaleTargetRef.name, `m-${track}`);
-    assert.equal(hpa.metadata.labels['model-serving/track'], track);
-    assert.equal(find(objs, 'VerticalPodAutoscaler', `m-${track}`).spec.targetRef.name, `m-${track}`);
-    assert.equal('replicas' in find(objs, 'Deployment', `m-${track}`).spec, false);
+  for (const [name, label] of [['m', 'stable'], ['m-green', 'green']]) {
+    const hpa = find(objs, 'HorizontalPodAutoscaler', name);
+    assert.equal(hpa.spec.scaleTargetRef.name, name);
+    assert.equal(hpa.metadata.labels['model-serving/track'], label);
+    assert.equal(find(objs, 'VerticalPodAutoscaler', name).spec.targetRef.name, name);
+    assert.equal('replicas' in find(objs, 'Deployment', name).spec, false);
   }
   assert.equal(all(objs, 'ConfigMap').filter((c) => c.metadata.name === 'm-metrics-adapter-rule').length, 1);
 });
@@ -271,9 +271,11 @@ test('with blue-green, each KEDA ScaledObject queries the request rate of its ow
   const objs = synth(tritonDoc({ rollout: blueGreen, autoscaling: { engine: 'keda', maxReplicas: 4, keda: { serverAddress: PROM, threshold: 100 } } }));
   await assertValidObjects(objs);
   const q = find(objs, 'ScaledObject', 'm-green').spec.triggers[0].metadata.query;
-  assert.equal(q, 'sum(sum by (model) (rate(nv_inference_request_success{namespace="ml",job="m-metrics",pod=~"m-green-[a-z0-9]+-[a-z0-9]+"}[2m])))');
+  assert.equal(q, 'sum(sum by (model) (rate(nv_inference_request_success{namespace="ml",job="m-metrics",model_serving_track="green"}[2m])))');
   assert.deepEqual(promqlProblems(q), []);
-  assert.equal(find(objs, 'ScaledObject', 'm-blue').spec.scaleTargetRef.name, 'm-blue');
+  assert.equal(find(objs, 'ScaledObject', 'm').spec.triggers[0].metadata.query,
+    'sum(sum by (model) (rate(nv_inference_request_success{namespace="ml",job="m-metrics",model_serving_track="stable"}[2m])))');
+  assert.equal(find(objs, 'ScaledObject', 'm').spec.scaleTargetRef.name, 'm');
 });
 
 test('the autoscaled template synthesizes valid objects whose HPA metrics the adapter rules serve', async () => {
@@ -317,7 +319,8 @@ test('the vLLM KEDA template scales on the sequences its pods hold, with valid P
   assert.equal(all(objs, 'HorizontalPodAutoscaler').length, 0);
   const so = find(objs, 'ScaledObject', 'llama-chat');
   const { query, threshold } = so.spec.triggers[0].metadata;
-  assert.equal(query, 'sum(vllm:num_requests_running{namespace="llm",job="llama-chat-metrics"}) + sum(vllm:num_requests_waiting{namespace="llm",job="llama-chat-metrics"})');
+  // every selector of the spec's metrics job is scoped to the track (one track here: the same ScaledObject once a canary is added)
+  assert.equal(query, 'sum(vllm:num_requests_running{namespace="llm",job="llama-chat-metrics",model_serving_track="stable"}) + sum(vllm:num_requests_waiting{namespace="llm",job="llama-chat-metrics",model_serving_track="stable"})');
   assert.equal(threshold, '24');
   assert.deepEqual(promqlProblems(query), []);
   assert.equal(find(objs, 'Service', 'llama-chat-metrics').metadata.namespace, 'llm');
@@ -325,7 +328,7 @@ test('the vLLM KEDA template scales on the sequences its pods hold, with valid P
 
 test('construct IDs: a canary keeps the stable track\'s autoscaler IDs, the canary gets its own', () => {
   const doc = tritonDoc({
-    ingress: { host: 'api.example.org', path: '/m' },
+    gateway: { parentRef: { name: 'gw' }, path: '/m' },
     rollout: { strategy: 'canary', weight: 10, canary: { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' } },
     autoscaling: { maxReplicas: 4, targetInferencesPerSecondPerPod: 100 }, verticalAutoscaling: {},
   });

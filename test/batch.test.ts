@@ -84,12 +84,12 @@ test('restartPolicy OnFailure restarts containers in place and leaves out the po
   await assertValidObjects(objs);
 });
 
-test('creates no Service, Ingress, autoscaler, disruption budget or monitoring for a batch job', () => {
+test('creates no Service, Ingress, autoscaler, disruption budget or monitoring for a batch job, only a NetworkPolicy that admits no other pod', () => {
   const kinds = new Set(nightly.map((o) => o.kind));
   for (const k of ['Service', 'Ingress', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget', 'ServiceMonitor', 'Deployment', 'DaemonSet']) {
     assert.equal(kinds.has(k), false, k);
   }
-  assert.deepEqual([...kinds].sort(), ['ConfigMap', 'CronJob', 'ServiceAccount']);
+  assert.deepEqual([...kinds].sort(), ['ConfigMap', 'CronJob', 'NetworkPolicy', 'ServiceAccount']);
 });
 
 test('the pod runs downloads, the server as a native sidecar and the client as init containers, and the upload as its only container', () => {

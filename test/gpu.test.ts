@@ -8,7 +8,7 @@ import { specErrors, tritonDoc, synth, find } from './support/synth';
 import { gpuProduct, wholeGpuProduct } from '../lib/spec/gpu-products';
 
 const V100 = 'Tesla-V100-SXM2-32GB';
-const ingress = { ingress: { host: 'a.example.org' } };
+const ingress = { gateway: { parentRef: { name: 'inference' } } };
 
 test('knows the compute capability of the products GPU Feature Discovery labels', () => {
   assert.equal(gpuProduct('Tesla-V100-SXM2-32GB')?.computeCapability, 7.0);

@@ -96,7 +96,10 @@ test('a canary is a second pool with its own picker, weighted in the HTTPRoute',
 test('a blue-green rollout routes through one pool that selects the active track', () => {
   const objs = synth(vllmPoolDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { image: 'vllm/vllm-openai:v0.11.1' } } } }));
   assert.equal(all(objs, 'InferencePool').length, 1);
-  assert.equal(find(objs, 'InferencePool', 'chat').spec.selector.matchLabels['model-serving/track'], 'blue');
+  // blue is active and the primary track (the first by name): its pods carry the track label `stable` (docs/TRAFFIC.md)
+  assert.equal(find(objs, 'InferencePool', 'chat').spec.selector.matchLabels['model-serving/track'], 'stable');
+  const flipped = synth(vllmPoolDoc({ rollout: { strategy: 'blueGreen', active: 'green', tracks: { blue: {}, green: { image: 'vllm/vllm-openai:v0.11.1' } } } }));
+  assert.equal(find(flipped, 'InferencePool', 'chat').spec.selector.matchLabels['model-serving/track'], 'green');
 });
 
 test('the picker runs restricted, as the image\'s non-root user, with the flags and probes of its release', () => {
@@ -179,7 +182,7 @@ test('lets the Gateway reach the picker and the picker reach the model pods, and
   assert.deepEqual(toServers.spec.podSelector.matchLabels, { 'app.kubernetes.io/name': 'vllm', 'app.kubernetes.io/instance': 'chat' });
   assert.deepEqual(toServers.spec.ingress, [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'endpoint-picker', 'app.kubernetes.io/instance': 'chat' } } }], ports: [{ protocol: 'TCP', port: 8000 }] }]);
   const picker = find(objs, 'NetworkPolicy', 'chat-epp');
-  assert.deepEqual(picker.spec.ingress.map((r: K8sObject) => [r.from[0].namespaceSelector.matchExpressions[0].values, r.ports[0].port]), [[['gateway-system', 'monitoring'], 9002], [['monitoring'], 9090]]);
+  assert.deepEqual(picker.spec.ingress.map((r: K8sObject) => [r.from[0].namespaceSelector.matchExpressions[0].values, r.ports[0].port]), [[['llm', 'gateway-system', 'monitoring'], 9002], [['monitoring'], 9090]]);
   const sm = find(objs, 'ServiceMonitor', 'chat-epp');
   const svc = find(objs, 'Service', 'chat-epp');
   for (const [k, v] of Object.entries(sm.spec.selector.matchLabels)) assert.equal(svc.metadata.labels[k], v);

@@ -124,8 +124,9 @@ test('ModelServingDown: one rule per serving track, named from the synthesized D
   const down = alerts(o).filter((a) => a.alert === ALERTS.down);
   assert.deepEqual(down.map((a) => [a.labels.model_serving_track, a.labels.severity]), [['green', 'critical']]);
   assert.match(down[0].expr, new RegExp(`deployment="${deploymentOf('green')}"`));
-  assert.doesNotMatch(down[0].expr, new RegExp(`"${deploymentOf('blue')}"`));
-  const canary = synth(tritonDoc({ ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
+  // blue is the primary track (the first by name): its pods keep the label `stable` (docs/TRAFFIC.md)
+  assert.doesNotMatch(down[0].expr, new RegExp(`"${deploymentOf('stable')}"`));
+  const canary = synth(tritonDoc({ gateway: { parentRef: { name: 'inference' } }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
   assert.deepEqual(alerts(canary).filter((a) => a.alert === ALERTS.down).map((a) => [a.labels.model_serving_track, a.labels.severity]),
     [['stable', 'critical'], ['canary', 'warning']]);
 });
@@ -153,7 +154,7 @@ test('crash loops are scoped through pod -> ReplicaSet -> Deployment ownership, 
   const expr = alert(objs, ALERTS.crashLooping).expr;
   assert.match(expr, /kube_replicaset_owner\{namespace="ml",owner_kind="Deployment",owner_name="m"\}/);
   assert.doesNotMatch(expr, /pod=~/);
-  const canary = synth(tritonDoc({ ingress: { host: 'a.example.org' }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
+  const canary = synth(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 5, canary: {} } }));
   assert.match(alert(canary, ALERTS.crashLooping).expr, /owner_name=~"m\|m-canary"/);
   const edge = synth(tritonDoc({ mode: 'edge', edge: { nodeSelector: { edge: 'true' } }, resources: undefined }));
   assert.match(alert(edge, ALERTS.crashLooping).expr, /kube_pod_owner\{namespace="ml",owner_kind="DaemonSet",owner_name="m"\}/);

@@ -72,7 +72,8 @@ const TEMPLATES = join(ROOT, 'templates');
 const ONNX = join(TEMPLATES, 'triton-onnx-classifier.yaml');
 /** A Triton spec with an Ingress (TLS), an HPA and monitoring: objects in every stage. */
 const fullDoc = () => tritonDoc({
-  ingress: { host: 'vision.example.org', path: '/v1/classifier', tls: { secretName: 'vision-tls' } },
+  ingress: { host: 'vision.example.org', className: 'nginx', path: '/v1/classifier', tls: { secretName: 'vision-tls' } },
+  networkPolicy: { allowFromNamespaces: ['ingress-nginx'] },
   autoscaling: { minReplicas: 2, maxReplicas: 6, targetInferencesPerSecondPerPod: 100 },
   monitoring: { serviceMonitor: true },
 }, { name: 'vision' });

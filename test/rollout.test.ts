@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { App } from 'cdk8s';
+import { App, ApiObject } from 'cdk8s';
 import { parse } from 'yaml';
 import { synth, synthFile, find, all, container, tritonDoc, specErrors, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
@@ -11,19 +11,63 @@ import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
-const NEXT_IMAGE = 'nvcr.io/nvidia/tritonserver:25.09-py3';
+const NEXT_IMAGE = 'nvcr.io/nvidia/tritonserver:26.07-py3';
 const blueGreenTemplate = (): ModelServingDocument => parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'));
+/** The blue-green template as it ran before blue-green was turned on: no spec.rollout. */
+const withoutRollout = (): ModelServingDocument => {
+  const doc = blueGreenTemplate();
+  delete doc.spec.rollout;
+  return doc;
+};
 const byKey = (objs: K8sObject[]) => new Map(objs.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-/** A Triton spec with an nginx Ingress, and a canary of the next Triton release at `weight` (none when undefined). */
+/** Construct path of every object of a spec (what Pulumi URNs are made of), by `Kind/name`. */
+function constructPaths(doc: ModelServingDocument): Map<string, string> {
+  const chart = new ModelServingChart(new App({ outdir: '.' }), 'c', { specs: [doc] });
+  return new Map(chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((o) => [`${o.kind}/${o.name}`, o.node.path]));
+}
+
+/**
+ * The stable Service after the change selects the pods of exactly one Deployment, and that Deployment (with its
+ * runtime ConfigMap and construct path) exists unchanged before the change, where the stable Service selected it too.
+ */
+function assertServingDeploymentKept(before: ModelServingDocument, after: ModelServingDocument, part: 'object' | 'spec' = 'object'): string {
+  const [b, a] = [synth(before), synth(after)];
+  const name = before.metadata.name;
+  const served = (objs: K8sObject[]) => {
+    const svc = find(objs, 'Service', name);
+    const hits = all(objs, 'Deployment').filter((d) => selects(svc.spec.selector, d.spec.template.metadata.labels));
+    assert.equal(hits.length, 1, `the Service ${name} selects the pods of one Deployment`);
+    return hits[0];
+  };
+  const kept = served(a);
+  assert.equal(served(b).metadata.name, kept.metadata.name, 'the same Deployment serves before and after');
+  const d = `Deployment/${kept.metadata.name}`;
+  const cm = `ConfigMap/${kept.metadata.name}-config`;
+  const pick = (o: K8sObject | undefined) => JSON.stringify(part === 'object' ? o : o?.spec ?? o?.data);
+  for (const k of [d, cm]) assert.equal(pick(byKey(a).get(k)), pick(byKey(b).get(k)), `${k} is unchanged`);
+  assert.equal(constructPaths(after).get(d), constructPaths(before).get(d), `${d} keeps its construct path (Pulumi URN)`);
+  // the route keeps its backend and every unversioned path (it publishes the versioned URLs of both tracks)
+  const [rb, ra] = [find(b, 'HTTPRoute').spec.rules, find(a, 'HTTPRoute').spec.rules];
+  assert.deepEqual(ra.map((r: K8sObject) => r.backendRefs), rb.map((r: K8sObject) => r.backendRefs), 'the HTTPRoute keeps its backend');
+  const published = new Set(ra.flatMap((r: K8sObject) => r.matches.map((m: K8sObject) => m.path.value)));
+  for (const r of rb) for (const m of r.matches) if (!m.path.value.includes('/versions/')) assert.ok(published.has(m.path.value), `${m.path.value} is still published`);
+  return kept.metadata.name;
+}
+
+/** A Triton spec behind the Gateway, and a canary of the next Triton release at `weight` (none when undefined). */
 function canaryDoc(weight: number | undefined, extra: Record<string, unknown> = {}) {
   return tritonDoc({
     replicas: 2,
-    ingress: { host: 'ml.example.org', tls: { secretName: 'ml-tls' } },
+    gateway: { parentRef: { name: 'inference', namespace: 'gateway-system' } },
     ...(weight === undefined ? {} : { rollout: { strategy: 'canary', weight, canary: { image: NEXT_IMAGE } } }),
     ...extra,
   });
 }
+const nginxCanaryDoc = (weight: number | undefined) => canaryDoc(weight, {
+  ingress: { host: 'ml.example.org', className: 'nginx', tls: { secretName: 'ml-tls' } }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] },
+});
 
 // --- Templates --------------------------------------------------------------------------------------
 
@@ -35,28 +79,66 @@ for (const t of ['triton-bluegreen', 'triton-canary-nginx', 'triton-canary-gatew
 
 // --- Blue-green ------------------------------------------------------------------------------------
 
-test('runs one Deployment and one runtime ConfigMap per blue-green track, labelled by track', () => {
+test('runs the primary track as the Deployment of the spec without a rollout, the other track next to it', () => {
   const objs = synthFile('templates/triton-bluegreen.yaml');
-  for (const track of ['blue', 'green']) {
-    const d = find(objs, 'Deployment', `image-classifier-${track}`);
-    assert.equal(d.spec.template.metadata.labels['model-serving/track'], track);
-    assert.equal(d.spec.selector.matchLabels['model-serving/track'], track);
-    assert.equal(d.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'runtime-config').configMap.name, `image-classifier-${track}-config`);
+  for (const [name, label] of [['image-classifier', 'stable'], ['image-classifier-green', 'green']]) {
+    const d = find(objs, 'Deployment', name);
+    assert.equal(d.spec.template.metadata.labels['model-serving/track'], label);
+    assert.equal(d.spec.selector.matchLabels['model-serving/track'], label);
+    assert.equal(d.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'runtime-config').configMap.name, `${name}-config`);
   }
 });
 
 test('points the stable Service at the active track and the preview Service at the other', () => {
   const objs = synthFile('templates/triton-bluegreen.yaml');
-  assert.equal(find(objs, 'Service', 'image-classifier').spec.selector['model-serving/track'], 'blue');
+  assert.equal(find(objs, 'Service', 'image-classifier').spec.selector['model-serving/track'], 'stable');
   assert.equal(find(objs, 'Service', 'image-classifier-preview').spec.selector['model-serving/track'], 'green');
-  assert.equal(find(objs, 'Ingress', 'image-classifier').spec.rules[0].http.paths[0].backend.service.name, 'image-classifier');
+  assert.deepEqual(find(objs, 'HTTPRoute', 'image-classifier').spec.rules[0].backendRefs, [{ name: 'image-classifier', port: 8000 }]);
+});
+
+test('turning blue-green on keeps the running Deployment serving, unchanged, as the active primary track', () => {
+  assert.equal(assertServingDeploymentKept(withoutRollout(), blueGreenTemplate()), 'image-classifier');
+  const after = byKey(synthFile('templates/triton-bluegreen.yaml'));
+  assert.ok(after.has('Deployment/image-classifier-green'), 'the other track starts next to it; only the preview Service selects it');
+});
+
+test('turning blue-green off with the primary track active is the reverse: the same Deployment keeps serving', () => {
+  assert.equal(assertServingDeploymentKept(blueGreenTemplate(), withoutRollout()), 'image-classifier');
+});
+
+test('turning blue-green off after a flip goes back to the primary track first, then keeps it', () => {
+  const flipped = blueGreenTemplate();
+  flipped.spec.rollout!.active = 'green';
+  const back = blueGreenTemplate();
+  // the primary track now runs what green proved; it becomes active again, then blue-green is turned off
+  back.spec.image = NEXT_IMAGE;
+  back.spec.models[0].versions = [2];
+  back.spec.rollout!.tracks = { blue: {}, green: { image: NEXT_IMAGE, models: [{ name: 'resnet50', versions: [2] }] } };
+  const preview = blueGreenTemplate();
+  preview.spec.image = NEXT_IMAGE;
+  preview.spec.models[0].versions = [2];
+  preview.spec.rollout!.active = 'green';
+  preview.spec.rollout!.tracks = back.spec.rollout!.tracks;
+  const off = structuredClone(back);
+  delete off.spec.rollout;
+  // spec.image also sets the app.kubernetes.io/version label of every object's metadata: only the Deployment's spec is compared
+  assert.equal(assertServingDeploymentKept(flipped, preview, 'spec'), 'image-classifier-green', 'updating the primary while it is the preview leaves green serving');
+  assert.equal(assertServingDeploymentKept(back, off), 'image-classifier');
+});
+
+test('the primary track defaults to the first name in alphabetical order, whatever the YAML order', () => {
+  const doc = withoutRollout();
+  doc.spec.rollout = { strategy: 'blueGreen', active: 'blue', tracks: { green: { image: NEXT_IMAGE }, blue: {} } };
+  assertServingDeploymentKept(withoutRollout(), doc);
+  doc.spec.rollout = { strategy: 'blueGreen', active: 'green', primary: 'green', tracks: { blue: { image: NEXT_IMAGE }, green: {} } };
+  assertServingDeploymentKept(withoutRollout(), doc);
+  assert.deepEqual(all(synth(doc), 'Deployment').map((d) => d.metadata.name), ['image-classifier-blue', 'image-classifier']);
 });
 
 test('flipping the active track changes only the two Service selectors (and the serving track the down alert watches)', () => {
-  const blue = blueGreenTemplate();
   const green = blueGreenTemplate();
   green.spec.rollout!.active = 'green';
-  const before = byKey(synth(blue));
+  const before = byKey(synth(blueGreenTemplate()));
   const after = byKey(synth(green));
   assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), 'the same objects exist after the flip');
   const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
@@ -73,34 +155,49 @@ test('flipping the active track changes only the two Service selectors (and the 
     assert.deepEqual({ ...s1, 'model-serving/track': 'x' }, { ...s2, 'model-serving/track': 'x' }, `${k}: only the track label changes`);
   }
   assert.equal(after.get('Service/image-classifier')!.spec.selector['model-serving/track'], 'green');
-  assert.equal(after.get('Service/image-classifier-preview')!.spec.selector['model-serving/track'], 'blue');
+  assert.equal(after.get('Service/image-classifier-preview')!.spec.selector['model-serving/track'], 'stable');
+});
+
+test('tells the alerts which Deployment serves: the active track\'s', () => {
+  const serving = (doc: ModelServingDocument) => new ModelServingChart(new App({ outdir: '.' }), 'c', { specs: [doc] }).services[0].context.servingWorkloadName;
+  const green = blueGreenTemplate();
+  green.spec.rollout!.active = 'green';
+  assert.deepEqual([serving(blueGreenTemplate()), serving(green), serving(withoutRollout()), serving(canaryDoc(10))],
+    ['image-classifier', 'image-classifier-green', 'image-classifier', 'm']);
 });
 
 test('lets each track override the image and the model versions', () => {
   const objs = synthFile('templates/triton-bluegreen.yaml');
-  assert.equal(container(find(objs, 'Deployment', 'image-classifier-blue')).image, 'nvcr.io/nvidia/tritonserver:26.06-py3');
+  assert.equal(container(find(objs, 'Deployment', 'image-classifier')).image, 'nvcr.io/nvidia/tritonserver:26.06-py3');
   assert.equal(container(find(objs, 'Deployment', 'image-classifier-green')).image, 'nvcr.io/nvidia/tritonserver:26.07-py3');
-  const config = (track: string) => find(objs, 'ConfigMap', `image-classifier-${track}-config`).data['resnet50.config.pbtxt'];
-  assert.match(config('blue'), /^version_policy: \{ specific: \{ versions: \[ 1 \] \} \}$/m);
-  assert.match(config('green'), /^version_policy: \{ specific: \{ versions: \[ 2 \] \} \}$/m);
+  const config = (name: string) => find(objs, 'ConfigMap', `${name}-config`).data['resnet50.config.pbtxt'];
+  assert.match(config('image-classifier'), /^version_policy: \{ specific: \{ versions: \[ 1 \] \} \}$/m);
+  assert.match(config('image-classifier-green'), /^version_policy: \{ specific: \{ versions: \[ 2 \] \} \}$/m);
 });
 
-test("lets a track take its models from its own repository", () => {
+test('lets a track take its models from its own repository', () => {
   const doc = blueGreenTemplate();
   doc.spec.rollout!.tracks!.green.repository = { uri: 's3://ml-models-next/triton', credentialsSecret: 'model-store-s3' };
   const objs = synth(doc);
-  const init = (track: string) => (find(objs, 'Deployment', `image-classifier-${track}`).spec.template.spec.initContainers ?? []).map((c: K8sObject) => c.name);
-  assert.ok(!init('blue').includes('download-models'), 'blue mounts the PVC');
-  assert.ok(init('green').includes('download-models'), 'green downloads from its own bucket');
+  const init = (name: string) => (find(objs, 'Deployment', name).spec.template.spec.initContainers ?? []).map((c: K8sObject) => c.name);
+  assert.ok(!init('image-classifier').includes('download-models'), 'blue mounts the PVC');
+  assert.ok(init('image-classifier-green').includes('download-models'), 'green downloads from its own bucket');
   assert.ok(container(find(objs, 'Deployment', 'image-classifier-green'), 'download-models').args.includes(':s3,provider=AWS,env_auth=true:ml-models-next/triton'));
+});
+
+test('names a track\'s own created claim after the track, so the primary\'s never takes the spec\'s claim name', () => {
+  const doc = blueGreenTemplate();
+  doc.spec.repository = { pvc: { create: { size: '100Gi' } } };
+  doc.spec.rollout!.tracks!.blue.repository = { pvc: { create: { size: '50Gi' } } };
+  assert.deepEqual(all(synth(doc), 'PersistentVolumeClaim').map((c) => c.metadata.name).sort(), ['image-classifier-blue-models', 'image-classifier-models']);
 });
 
 // --- Canary ----------------------------------------------------------------------------------------
 
-test('adding a canary or re-weighting it leaves the stable Deployment, its ConfigMap and its Service byte-identical', () => {
-  const without = byKey(synth(canaryDoc(undefined)));
+test('adding a canary or re-weighting it leaves the stable Deployment, its ConfigMap, its Service and the main Ingress byte-identical', () => {
+  const without = byKey(synth(nginxCanaryDoc(undefined)));
   for (const weight of [10, 50]) {
-    const withCanary = byKey(synth(canaryDoc(weight)));
+    const withCanary = byKey(synth(nginxCanaryDoc(weight)));
     for (const k of ['Deployment/m', 'ConfigMap/m-config', 'Service/m', 'Ingress/m']) {
       assert.equal(JSON.stringify(withCanary.get(k)), JSON.stringify(without.get(k)), `${k} at weight ${weight}`);
     }
@@ -114,6 +211,7 @@ test('keeps the construct ID Workload for the stable track, so the Deployment is
   };
   assert.deepEqual(ids(canaryDoc(undefined)), ['Workload']);
   assert.deepEqual(ids(canaryDoc(10)), ['Workload', 'Workload-canary']);
+  assert.deepEqual(ids(blueGreenTemplate()), ['Workload', 'Workload-green']);
 });
 
 test('gates canary traffic on readiness: the canary pods probe /v2/health/ready', () => {
@@ -123,7 +221,7 @@ test('gates canary traffic on readiness: the canary pods probe /v2/health/ready'
 });
 
 test('sends the canary weight through a second nginx Ingress with the same host and paths', () => {
-  const objs = synth(canaryDoc(10));
+  const objs = synth(nginxCanaryDoc(10));
   const main = find(objs, 'Ingress', 'm');
   const canary = find(objs, 'Ingress', 'm-canary');
   assert.deepEqual(canary.metadata.annotations, { [`${NGINX}/canary`]: 'true', [`${NGINX}/canary-weight`]: '10' });
@@ -139,15 +237,15 @@ test('mirrors a stripped prefix on the canary Ingress without repeating the rewr
   const objs = synthFile('templates/triton-canary-nginx.yaml');
   const main = find(objs, 'Ingress', 'text-embedder');
   const canary = find(objs, 'Ingress', 'text-embedder-canary');
-  assert.equal(canary.spec.rules[0].http.paths[0].path, '/embeddings(/|$)(.*)');
+  assert.equal(canary.spec.rules[0].http.paths[0].path, '/embeddings(/v2/models/e5-large/infer)$');
   assert.equal(canary.spec.rules[0].http.paths[0].pathType, 'ImplementationSpecific');
-  assert.equal(main.metadata.annotations[`${NGINX}/rewrite-target`], '/$2');
+  assert.equal(main.metadata.annotations[`${NGINX}/rewrite-target`], '$1');
   assert.deepEqual(canary.metadata.annotations, { [`${NGINX}/canary`]: 'true', [`${NGINX}/canary-weight`]: '10' });
 });
 
 test('accepts weights 0 and 100 at both ends', () => {
   for (const weight of [0, 100]) {
-    assert.equal(find(synth(canaryDoc(weight)), 'Ingress', 'm-canary').metadata.annotations[`${NGINX}/canary-weight`], String(weight));
+    assert.equal(find(synth(nginxCanaryDoc(weight)), 'Ingress', 'm-canary').metadata.annotations[`${NGINX}/canary-weight`], String(weight));
   }
 });
 
@@ -158,25 +256,23 @@ test('splits Gateway API traffic with backendRef weights 100 - weight and weight
     { name: 'retail-vision-canary', port: 8000, weight: 25 },
   ]);
   assert.equal(all(objs, 'Ingress').length, 0);
-  const full = find(synth(tritonDoc({
-    gateway: { parentRef: { name: 'gw' } }, networkPolicy: { allowFromNamespaces: ['gw-system'] },
-    rollout: { strategy: 'canary', weight: 100, canary: { image: NEXT_IMAGE } },
-  })), 'HTTPRoute');
-  assert.deepEqual(full.spec.rules[0].backendRefs.map((b: K8sObject) => b.weight), [0, 100]);
+  assert.deepEqual(find(synth(canaryDoc(100)), 'HTTPRoute').spec.rules[0].backendRefs.map((b: K8sObject) => b.weight), [0, 100]);
 });
 
-test('serves the canary model versions from the canary ConfigMap only', () => {
+test('serves the canary model versions from the canary ConfigMap only, and publishes the versioned URLs of both tracks', () => {
   const objs = synthFile('templates/triton-canary-gateway.yaml');
   const stable = find(objs, 'ConfigMap', 'retail-vision-config').data['shelf-detector.config.pbtxt'];
   const canary = find(objs, 'ConfigMap', 'retail-vision-canary-config').data['shelf-detector.config.pbtxt'];
   assert.match(stable, /^version_policy: \{ specific: \{ versions: \[ 3 \] \} \}$/m);
   assert.match(canary, /^version_policy: \{ specific: \{ versions: \[ 4 \] \} \}$/m);
+  const paths = find(objs, 'HTTPRoute').spec.rules[0].matches.map((m: K8sObject) => m.path.value);
+  assert.ok(paths.includes('/v2/models/shelf-detector/versions/3/infer') && paths.includes('/v2/models/shelf-detector/versions/4/infer'));
 });
 
 // --- Rules -------------------------------------------------------------------------------------------
 
 const canaryWith = (rollout: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  specErrors(tritonDoc({ ingress: { host: 'ml.example.org' }, rollout: { strategy: 'canary', ...rollout }, ...extra }));
+  specErrors(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', ...rollout }, ...extra }));
 const blueGreenWith = (rollout: Record<string, unknown>) => specErrors(tritonDoc({ rollout: { strategy: 'blueGreen', ...rollout } }));
 
 test('refuses a canary weight outside 0..100 or not whole', () => {
@@ -187,20 +283,21 @@ test('refuses a canary weight outside 0..100 or not whole', () => {
 });
 
 test('refuses a canary without weight or canary track, and blue-green fields on a canary', () => {
-  assert.equal(canaryWith({ active: 'blue', tracks: {} }), [
+  assert.equal(canaryWith({ active: 'blue', primary: 'blue', tracks: {} }), [
     'spec.yaml: spec.rollout.weight: is required for canary (0..100 percent of traffic to the canary)',
     'spec.yaml: spec.rollout.canary: is required for canary (the canary track: image and/or model versions)',
     'spec.yaml: spec.rollout.tracks: applies to strategy blueGreen only',
     'spec.yaml: spec.rollout.active: applies to strategy blueGreen only',
+    'spec.yaml: spec.rollout.primary: applies to strategy blueGreen only',
   ].join('\n'));
 });
 
 test('refuses a canary that nothing can weight', () => {
   assert.equal(specErrors(tritonDoc({ rollout: { strategy: 'canary', weight: 10, canary: { image: NEXT_IMAGE } } })),
-    'spec.yaml: spec.rollout: canary weights are applied by the Ingress (nginx canary) or the Gateway API HTTPRoute: set spec.ingress or spec.gateway');
+    'spec.yaml: spec.rollout: canary weights are applied by the Gateway API HTTPRoute or the ingress-nginx canary Ingress: set spec.gateway (or spec.ingress with className: nginx)');
   assert.equal(canaryWith({ weight: 10, canary: { image: NEXT_IMAGE } }, {
-    ingress: { host: 'ml.example.org', className: 'traefik' }, gateway: { parentRef: { name: 'gw' } }, networkPolicy: { allowFromNamespaces: ['traefik'] },
-  }), 'spec.yaml: spec.rollout: canary weights through an Ingress use the ingress-nginx canary annotations; ingress class "traefik" does not read them (use spec.gateway alone, or ingress class nginx)');
+    ingress: { host: 'ml.example.org', className: 'traefik' }, networkPolicy: { allowFromNamespaces: ['traefik'] },
+  }), 'spec.yaml: spec.rollout: canary weights through an Ingress use the ingress-nginx canary annotations, written only with spec.ingress.className: nginx (className is "traefik"); use spec.gateway alone, or className: nginx');
 });
 
 test('refuses blue-green without two tracks, without an active track, or with canary fields', () => {
@@ -212,9 +309,11 @@ test('refuses blue-green without two tracks, without an active track, or with ca
   ].join('\n'));
 });
 
-test('refuses an active track that is not among the tracks', () => {
-  assert.equal(blueGreenWith({ active: 'red', tracks: { blue: {}, green: {} } }),
-    'spec.yaml: spec.rollout.active: track "red" is not in spec.rollout.tracks (blue, green)');
+test('refuses an active or primary track that is not among the tracks', () => {
+  assert.equal(blueGreenWith({ active: 'red', primary: 'teal', tracks: { blue: {}, green: {} } }), [
+    'spec.yaml: spec.rollout.active: track "red" is not in spec.rollout.tracks (blue, green)',
+    'spec.yaml: spec.rollout.primary: track "teal" is not in spec.rollout.tracks (blue, green)',
+  ].join('\n'));
 });
 
 test('refuses track overrides of unknown or repeated models and unpinned images', () => {
@@ -242,7 +341,7 @@ test('refuses a canary image that the models cannot run on, at the canary image'
   const doc = tritonDoc({
     image: 'nvcr.io/nvidia/tritonserver:25.02-py3',
     models: [{ name: 'classifier', format: 'savedmodel' }],
-    ingress: { host: 'ml.example.org' },
+    gateway: { parentRef: { name: 'gw' } },
     rollout: { strategy: 'canary', weight: 5, canary: { image: 'nvcr.io/nvidia/tritonserver:25.08-py3' } },
   });
   assert.equal(specErrors(doc),
@@ -268,7 +367,6 @@ test('refuses a rollout outside mode online', () => {
 test('refuses version overrides on a runtime without numbered versions', () => {
   const doc = parse(readFileSync('templates/torchserve-mar.yaml', 'utf8'));
   const model = doc.spec.models[0].name;
-  doc.spec.ingress = { host: 'ml.example.org' };
   doc.spec.rollout = { strategy: 'canary', weight: 10, canary: { models: [{ name: model, versions: [2] }] } };
   assert.equal(specErrors(doc),
     'spec.yaml: spec.rollout.canary.models[0].versions: runtime torchserve does not serve numbered versions (override the image or the repository instead)');

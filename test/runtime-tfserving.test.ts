@@ -188,8 +188,11 @@ test('runs as uid 1000 with HOME on the /tmp emptyDir (the image has no user of 
   assert.equal(server.securityContext.readOnlyRootFilesystem, true);
 });
 
-test('publishes no per-model route prefix: REST URLs glue the verb to the model (/v1/models/m:predict)', () => {
-  assert.equal(tfserving.modelRoutePrefix, undefined);
+test('publishes each model\'s status and its predict, classify and regress verbs as exact paths, per served version too', () => {
+  assert.deepEqual(tfserving.publicPaths([{ name: 'ranker', format: 'savedmodel', versions: [3] }]).map((p) => `${p.match} ${p.path}`), [
+    'Exact /v1/models/ranker', 'Exact /v1/models/ranker:predict', 'Exact /v1/models/ranker:classify', 'Exact /v1/models/ranker:regress',
+    'Exact /v1/models/ranker/versions/3', 'Exact /v1/models/ranker/versions/3:predict', 'Exact /v1/models/ranker/versions/3:classify', 'Exact /v1/models/ranker/versions/3:regress',
+  ]);
 });
 
 const sel = 'namespace="ml",job="m-metrics"';

@@ -141,8 +141,8 @@ test('runs as the image\'s model-server user (uid 1000) with a writable home for
   ]);
 });
 
-test('routes one model under /predictions/<model>', () => {
-  assert.equal(torchserve.modelRoutePrefix!('sentiment'), '/predictions/sentiment');
+test('publishes one model\'s predictions API under /predictions/<model>, and no management or metrics path', () => {
+  assert.deepEqual(torchserve.publicPaths([{ name: 'sentiment', format: 'mar' }]), [{ path: '/predictions/sentiment', match: 'PathPrefix' }]);
 });
 
 test('exports the limited-maintenance notice for model-serving lint', () => {

@@ -10,7 +10,7 @@ import { assertValidObjects } from './support/k8s-validate';
 
 const trt = (format: string, precision: string, image?: string) =>
   tritonDoc({ ...(image ? { image } : {}), models: [{ name: 'r', format, optimization: { tensorrt: { precision } } }] });
-const ingress = { ingress: { host: 'a.example.org' } };
+const ingress = { gateway: { parentRef: { name: 'inference' } } };
 const t = (name: string, dataType = 'FP32', dims = [1]) => ({ name, dataType, dims });
 
 test('refuses BF16 on the ONNX Runtime backend before Triton 26.02', () => {

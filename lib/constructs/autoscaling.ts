@@ -14,7 +14,8 @@ import { hpaCpuTarget } from '../spec/rules-scaling';
 import { assertValidPromql, NamedExpression } from '../observability/promql';
 import { quantityString } from '../spec/quantity';
 import { VPA_API_VERSION, VPA_KIND, VerticalPodAutoscalerSpec, VpaResourceList } from '../k8s/vpa';
-import { ServingContext, Track, TRACK_LABEL } from '../model/context';
+import { ServingContext, Track, TRACK_LABEL, TRACK_SERIES_LABEL, trackId } from '../model/context';
+import { scopeQueryToTrack } from '../observability/track-scope';
 import type { LlmSupport } from '../runtimes/llm';
 import { kedaAdvanced, llmKedaTriggers, pickerAdapterRule, pickerObjectMetric, PICKER_IN_FLIGHT_METRIC, type PrometheusTrigger } from './llm-scaling';
 import { poolPlans } from '../model/pools';
@@ -58,6 +59,12 @@ const stripSuffix = (s: string, ...suffixes: string[]) => suffixes.reduce((acc, 
 const rateOf = (series: string, matchers?: string) =>
   `sum(rate(${series}{<<.LabelMatchers>>${matchers ? `,${matchers}` : ''}}[${SCALING_RATE_WINDOW}])) by (<<.GroupBy>>)`;
 
+/**
+ * The adapter fills `<<.LabelMatchers>>` with the pods the HPA asks about, which are those of its scale target's
+ * selector (the HPA controller passes the Deployment's scale.status.selector; prometheus-adapter
+ * pkg/custom-provider/provider.go GetMetricBySelector lists them): that selector includes the track label, so each
+ * track's HPA reads its own pods only, and one rule serves every track and every spec of the runtime.
+ */
 function adapterRule(series: string, as: string, metricsQuery: string, matchers?: string): AdapterRule {
   return {
     // `namespace` and `pod` are the target labels every ServiceMonitor scrape adds
@@ -138,19 +145,24 @@ export function hpaMetrics(spec: ModelServingSpec, pods: readonly PodsMetric[]):
 }
 
 /**
- * The default KEDA query for one track: the runtime's request rate over this spec's pods, summed to one
- * number (the prometheus scaler needs a single-element result). With several tracks the pods of the
- * track are picked by name: a Deployment's pods are `<deployment>-<template hash>-<suffix>`.
+ * The default KEDA query for one track: the runtime's request rate over this track's pods, summed to one
+ * number (the prometheus scaler needs a single-element result). The track is the series label the
+ * ServiceMonitor copies from the pod label model-serving/track, so the query of the stable track does not
+ * change when a canary is added, and a canary scales on its own share of the load.
  */
 export function defaultKedaQuery(ctx: ServingContext, track: Track): string {
-  const sel = ctx.tracks.length > 1 ? `${ctx.metricsSelector},pod=~"${track.name}-[a-z0-9]+-[a-z0-9]+"` : ctx.metricsSelector;
-  return `sum(${ctx.runtime.metrics.requestRate(sel, SCALING_RATE_WINDOW)})`;
+  return `sum(${ctx.runtime.metrics.requestRate(`${ctx.metricsSelector},${ctx.trackMatcher(track)}`, SCALING_RATE_WINDOW)})`;
 }
 
-/** The query KEDA runs for a track: the spec's (when not blank) or the default. */
+/**
+ * The query KEDA runs for a track: the default, or the spec's (when not blank) with the track's series matcher
+ * added to every selector of this spec's metrics job (job="<name>-metrics"), so that each track scales on its
+ * own pods' load (the rules refuse, with a rollout, a query that has no such selector).
+ */
 export function kedaQuery(ctx: ServingContext, track: Track): string {
-  const q = ctx.spec.autoscaling?.keda?.query;
-  return q !== undefined && q.trim() !== '' ? q.trim() : defaultKedaQuery(ctx, track);
+  const q = (ctx.spec.autoscaling?.keda?.query ?? '').trim();
+  if (q === '') return defaultKedaQuery(ctx, track);
+  return scopeQueryToTrack(q, `${ctx.name}-metrics`, TRACK_SERIES_LABEL, track.label).query;
 }
 
 /** The VPA's container policies: the server container as the spec says, every other container off. */
@@ -278,9 +290,9 @@ export class ModelAutoscaling extends Construct {
     super(scope, id);
     const ctx = props.context;
     const a = ctx.spec.autoscaling;
-    // as for the workloads: the stable track keeps the bare ID when a canary is added (same object, same Pulumi URN)
-    const idFor = (base: string, t: Track) => (t.role === 'stable' ? base : `${base}-${t.key}`);
-    const meta = (t: Track) => ctx.metadata(t.name, 'autoscaler', { [TRACK_LABEL]: t.key });
+    // as for the workloads: the primary track keeps the bare ID when a rollout is added (same object, same Pulumi URN)
+    const idFor = trackId;
+    const meta = (t: Track) => ctx.metadata(t.name, 'autoscaler', { [TRACK_LABEL]: t.label });
     this.podsMetrics = a && (a.engine ?? 'hpa') === 'hpa' ? podsMetrics(ctx.runtime.metrics, a, ctx.runtime.llm) : [];
     // scale to zero behind an inference pool: the endpoint picker's in-flight requests (lib/constructs/llm-scaling.ts)
     const pickerRules: ObjectMetricRule[] = a && (a.engine ?? 'hpa') === 'hpa' && scalesToZero(ctx.spec)
@@ -288,9 +300,9 @@ export class ModelAutoscaling extends Construct {
       : [];
     // generated PromQL must parse (a user's keda.query is checked by the spec rules)
     const generated: NamedExpression[] = [...this.podsMetrics, ...pickerRules].flatMap((m) => expandedRuleQueries(m.rule).map((expr) => ({ name: `adapter rule ${m.name}`, expr })));
-    if (a?.engine === 'keda') generated.push(...ctx.tracks.flatMap((t) => llmKedaTriggers(ctx, t).map((tr) => ({ name: `ScaledObject ${ctx.namespace}/${t.name} trigger ${tr.name}`, expr: tr.metadata.query }))));
-    if (a?.engine === 'keda' && !(a.keda?.query ?? '').trim()) {
-      generated.push(...ctx.tracks.map((t) => ({ name: `ScaledObject ${ctx.namespace}/${t.name}`, expr: defaultKedaQuery(ctx, t) })));
+    if (a?.engine === 'keda') {
+      generated.push(...ctx.tracks.flatMap((t) => llmKedaTriggers(ctx, t).map((tr) => ({ name: `ScaledObject ${ctx.namespace}/${t.name} trigger ${tr.name}`, expr: tr.metadata.query }))));
+      generated.push(...ctx.tracks.map((t) => ({ name: `ScaledObject ${ctx.namespace}/${t.name}`, expr: kedaQuery(ctx, t) })));
     }
     assertValidPromql(generated);
 
@@ -299,8 +311,8 @@ export class ModelAutoscaling extends Construct {
       for (const t of ctx.tracks) {
         const spec: HpaSpec = {
           scaleTargetRef: targetRef(t),
-          minReplicas: a.minReplicas ?? 1,
-          maxReplicas: a.maxReplicas,
+          minReplicas: ctx.replicasOf(t).minReplicas,
+          maxReplicas: ctx.replicasOf(t).maxReplicas,
           metrics: [...metrics, ...pickerObjectMetric(ctx, t)],
           ...(a.behavior ? { behavior: structuredClone(a.behavior) } : {}),
         };
@@ -319,8 +331,8 @@ export class ModelAutoscaling extends Construct {
         const spec: ScaledObjectSpec = {
           scaleTargetRef: targetRef(t),
           // KEDA's own default minReplicaCount is 0: the spec's default is 1
-          minReplicaCount: a.minReplicas ?? 1,
-          maxReplicaCount: a.maxReplicas,
+          minReplicaCount: ctx.replicasOf(t).minReplicas,
+          maxReplicaCount: ctx.replicasOf(t).maxReplicas,
           cooldownPeriod: keda.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN_SECONDS,
           ...kedaAdvanced(ctx, keda.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN_SECONDS),
           pollingInterval: keda.pollingInterval ?? KEDA_DEFAULT_POLLING_SECONDS,

@@ -91,7 +91,7 @@ export class ModelBatchJob extends Construct {
       ...(restartPolicy === 'Never' ? { podFailurePolicy: podFailurePolicy() } : {}),
       template,
     };
-    const metadata = ctx.metadata(ctx.name, 'model-server', { [TRACK_LABEL]: track.key });
+    const metadata = ctx.metadata(ctx.name, 'model-server', { [TRACK_LABEL]: track.label });
     if (b.schedule === undefined) {
       this.workload = Kube.Job(this, 'Job', { metadata, spec: jobSpec });
     } else {

@@ -35,9 +35,9 @@ export class ModelEdgeWorkload extends Construct {
     const opts = trackPodOptions(this, ctx, track, props.repository);
     this.name = track.name;
     this.daemonSet = Kube.DaemonSet(this, 'DaemonSet', {
-      metadata: ctx.metadata(track.name, 'model-server', { [TRACK_LABEL]: track.key }),
+      metadata: ctx.metadata(track.name, 'model-server', { [TRACK_LABEL]: track.label }),
       spec: {
-        selector: { matchLabels: ctx.selector(track.key) },
+        selector: { matchLabels: ctx.selector(track.label) },
         updateStrategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1), maxSurge: k8s.IntOrString.fromNumber(0) },

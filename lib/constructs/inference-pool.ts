@@ -17,7 +17,7 @@ import {
 import { requestHoldSeconds } from '../spec/llm-plan';
 import { EndpointPicker, PICKER_PORTS, pickerSelector } from './endpoint-picker';
 import {
-  networkPolicyEnabled, DEFAULT_ALLOW_FROM_NAMESPACES, DEFAULT_METRICS_FROM_NAMESPACES, NAMESPACE_NAME_LABEL,
+  networkPolicyEnabled, allowedNamespaces, DEFAULT_METRICS_FROM_NAMESPACES, NAMESPACE_NAME_LABEL,
 } from './traffic-policy';
 import { DEFAULT_SCRAPE_INTERVAL } from './observability';
 
@@ -65,7 +65,7 @@ export class ModelInferencePool extends Construct {
     for (const pool of this.pools) {
       const suffix = pool.track.role === 'canary' ? '-canary' : '';
       const spec: InferencePoolSpec = {
-        selector: { matchLabels: ctx.selector(pool.track.key) },
+        selector: { matchLabels: ctx.selector(pool.track.label) },
         targetPorts: [{ number: http.port }],
         endpointPickerRef: { name: pool.picker, port: { number: PICKER_PORTS.grpc }, failureMode: p.failureMode ?? 'FailClose' },
       };
@@ -74,7 +74,7 @@ export class ModelInferencePool extends Construct {
       new ApiObject(this, `Pool${suffix}`, {
         apiVersion: INFERENCE_POOL_API_VERSION,
         kind: INFERENCE_POOL_KIND,
-        metadata: ctx.metadata(pool.name, 'inference-pool', { 'model-serving/track': pool.track.key }),
+        metadata: ctx.metadata(pool.name, 'inference-pool', { 'model-serving/track': pool.track.label }),
         spec,
       });
       new EndpointPicker(this, `Picker${suffix}`, { context: ctx, pool: pool.name, holdSeconds: hold });
@@ -108,7 +108,8 @@ export class ModelInferencePool extends Construct {
         podSelector: pickers,
         policyTypes: ['Ingress'],
         ingress: [
-          { from: [ns(np.allowFromNamespaces ?? DEFAULT_ALLOW_FROM_NAMESPACES)], ports: [tcp(PICKER_PORTS.grpc)] },
+          // the same namespaces as the model's serving ports: its own, the Gateway's and the listed ones
+          { from: [ns(allowedNamespaces(ctx))], ports: [tcp(PICKER_PORTS.grpc)] },
           { from: [ns(np.metricsFromNamespaces ?? DEFAULT_METRICS_FROM_NAMESPACES)], ports: [tcp(PICKER_PORTS.metrics)] },
         ],
       },

@@ -1,63 +1,63 @@
 /**
- * How clients outside the cluster reach the model server: an Ingress (with ingress-nginx annotations
- * when the class is nginx), a second nginx canary Ingress that sends `rollout.weight` percent to the
- * canary track, and/or a Gateway API HTTPRoute whose backendRef weights do the same.
+ * How clients outside the cluster reach the model server: a Gateway API HTTPRoute (backendRef weights for a
+ * canary), and/or an Ingress for other controllers (with ingress-nginx annotations only for class nginx, and a
+ * second, nginx canary Ingress that sends `rollout.weight` percent to the canary track).
  *
- * Routing (docs/TRAFFIC.md): without a path, one prefix path per model at the runtime's per-model URL
- * (Triton `/v2/models/<model>`), so several specs share one host without rewrites; with a path prefix,
- * requests under it reach the server with the prefix stripped; with `/`, every path goes to this spec.
+ * Routes publish only the runtime's inference API paths (`ServingRuntime.publicPaths`, docs/TRAFFIC.md): never
+ * the metrics port or path, health, administration or model-control APIs. Without a path they are published at
+ * their own URLs; with a path prefix they are published under it and the prefix is stripped.
  */
 import { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
+import type { PublicPath } from '../runtimes/types';
 import { serviceNameFor } from './services';
-import { inferencePoolBackendRefs } from './inference-pool';
-import { NGINX_CLASS, NGINX_PREFIX, routePrefix } from '../spec/rules-rollout';
+import { httpPort, routeBackends, RouteBackendRef } from './route-backends';
+import { NGINX_CLASS, NGINX_FIELD_ANNOTATIONS, NGINX_PREFIX } from '../spec/rules-rollout';
+import { MAX_ROUTE_MATCHES, NGINX_STRICT_PATH, RoutePlan, routePlan } from '../spec/route-plan';
+
+export { routePlan, RoutePlan } from '../spec/route-plan';
+export { httpPort, routeBackends, RouteBackendRef } from './route-backends';
 
 export interface ModelIngressProps {
   /** The spec's shared context (names, labels, runtime, tracks). */
   readonly context: ServingContext;
 }
 
-/** Where a spec's traffic is routed, before it is written as Ingress paths or HTTPRoute matches. */
-export interface RoutePlan {
-  /**
-   * `models`: one prefix per model, unchanged on the way to the server; `root`: `/`, every path;
-   * `prefix`: the spec's own prefix, stripped before the request reaches the server.
-   */
-  readonly kind: 'models' | 'root' | 'prefix';
-  /** Path prefixes, whole path segments (Kubernetes `Prefix` / Gateway API `PathPrefix` semantics). */
-  readonly prefixes: readonly string[];
+const escapeDots = (s: string) => s.replace(/\./g, '\\.');
+
+/**
+ * The ingress-nginx path of a public path under a stripped prefix: an anchored regex whose one capture group
+ * is the path the server sees, for `rewrite-target: $1` (ingress-nginx docs/examples/rewrite). ingress-nginx
+ * writes it as `location ~* "^<path>"`; the `$` keeps an exact path exact, a prefix matches whole segments.
+ */
+export function nginxRewritePath(prefix: string, p: PublicPath): string {
+  return `${escapeDots(prefix)}(${escapeDots(p.path)}${p.match === 'PathPrefix' ? '(?:/.*)?' : ''})$`;
 }
 
 /**
- * The routes of a spec for `path` (spec.ingress.path or spec.gateway.path). A runtime's
- * `modelRoutePrefix` must name a whole path segment: every URL of the model equals it or continues with `/`.
+ * The Ingress pathType of a public path. ingress-nginx refuses Exact and Prefix paths with characters outside
+ * `[A-Za-z0-9._/-]` (strict-validate-path-type, e.g. TF Serving's `/v1/models/<m>:predict`): those become
+ * ImplementationSpecific, which it writes as a plain prefix location (the server refuses any longer path).
  */
-export function routePlan(ctx: ServingContext, path: string | undefined): RoutePlan {
-  const prefix = routePrefix(path);
-  if (prefix === undefined) {
-    const perModel = ctx.runtime.modelRoutePrefix;
-    if (perModel) return { kind: 'models', prefixes: ctx.spec.models.map((m) => perModel(m.name)) };
-    return { kind: 'root', prefixes: ['/'] };
-  }
-  return prefix === '' ? { kind: 'root', prefixes: ['/'] } : { kind: 'prefix', prefixes: [prefix] };
+export function ingressPathType(p: PublicPath, nginx: boolean): string {
+  if (nginx && !NGINX_STRICT_PATH.test(p.path)) return 'ImplementationSpecific';
+  return p.match === 'Exact' ? 'Exact' : 'Prefix';
 }
 
-/**
- * The ingress-nginx path for a stripped prefix: `/<prefix>` followed by `/` or the end, the rest captured
- * as `$2` for `rewrite-target: /$2` (ingress-nginx docs/examples/rewrite). Regex paths are case-insensitive
- * in ingress-nginx; dots are escaped so they match only a dot.
- */
-export function nginxRewritePath(prefix: string): string {
-  return `${prefix.replace(/\./g, '\\.')}(/|$)(.*)`;
+/** One HTTPRoute path match. */
+export interface HttpRouteMatch {
+  readonly path: { readonly type: 'Exact' | 'PathPrefix'; readonly value: string };
 }
 
-/** The port of the runtime's HTTP endpoint (the Service port the routes target). */
-export function httpPort(ctx: ServingContext): number {
-  return ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!.port;
+/** A URLRewrite filter that strips a spec's prefix. */
+export interface HttpRouteRewrite {
+  readonly type: 'URLRewrite';
+  readonly urlRewrite: {
+    readonly path: { readonly type: 'ReplacePrefixMatch'; readonly replacePrefixMatch: string } | { readonly type: 'ReplaceFullPath'; readonly replaceFullPath: string };
+  };
 }
 
 /** Props of an HTTPRoute (gateway.networking.k8s.io/v1), as much of it as this library writes. */
@@ -65,18 +65,45 @@ export interface HttpRouteSpec {
   readonly parentRefs: { name: string; namespace?: string; sectionName?: string }[];
   readonly hostnames?: string[];
   readonly rules: {
-    matches: { path: { type: 'PathPrefix'; value: string } }[];
-    filters?: { type: 'URLRewrite'; urlRewrite: { path: { type: 'ReplacePrefixMatch'; replacePrefixMatch: string } } }[];
-    backendRefs: { group?: string; kind?: string; name: string; port?: number; weight?: number }[];
+    matches: HttpRouteMatch[];
+    filters?: HttpRouteRewrite[];
+    backendRefs: RouteBackendRef[];
     timeouts?: { request: string };
   }[];
 }
 
 /**
- * The Ingress (construct ID `Ingress`, named `<name>`), the canary Ingress (`CanaryIngress`,
- * `<name>-canary`) and the HTTPRoute (`HttpRoute`, `<name>`) of one spec, as the spec asks.
- * Every route targets the stable Service `<name>` (the active track in a blue-green rollout), so a
- * blue-green flip changes Service selectors only.
+ * The HTTPRoute rules of a plan. At their own URLs: the matches in rules of at most 64. Under a prefix: one rule
+ * per path, matching `<prefix><path>` and rewriting it to `<path>` (ReplacePrefixMatch needs exactly one
+ * PathPrefix match in its rule; an Exact match is rewritten with ReplaceFullPath).
+ */
+export function httpRouteRules(plan: RoutePlan, backendRefs: readonly RouteBackendRef[], timeoutSeconds: number | undefined): HttpRouteSpec['rules'] {
+  const tail = () => ({
+    backendRefs: backendRefs.map((b) => ({ ...b })),
+    ...(timeoutSeconds !== undefined ? { timeouts: { request: `${timeoutSeconds}s` } } : {}),
+  });
+  if (plan.prefix) {
+    return plan.paths.map((p) => ({
+      matches: [{ path: { type: p.match, value: `${plan.prefix}${p.path}` } }],
+      filters: [{
+        type: 'URLRewrite' as const,
+        urlRewrite: { path: p.match === 'Exact' ? { type: 'ReplaceFullPath' as const, replaceFullPath: p.path } : { type: 'ReplacePrefixMatch' as const, replacePrefixMatch: p.path } },
+      }],
+      ...tail(),
+    }));
+  }
+  const rules: HttpRouteSpec['rules'] = [];
+  for (let i = 0; i < plan.paths.length; i += MAX_ROUTE_MATCHES) {
+    rules.push({ matches: plan.paths.slice(i, i + MAX_ROUTE_MATCHES).map((p) => ({ path: { type: p.match, value: p.path } })), ...tail() });
+  }
+  return rules;
+}
+
+/**
+ * The HTTPRoute (construct ID `HttpRoute`, named `<name>`), the Ingress (`Ingress`, `<name>`) and the nginx
+ * canary Ingress (`CanaryIngress`, `<name>-canary`) of one spec, as the spec asks. Every route targets the
+ * stable Service `<name>` (the active track in a blue-green rollout), so a blue-green flip changes Service
+ * selectors only.
  */
 export class ModelIngress extends Construct {
   /** The Ingress, when spec.ingress is set. */
@@ -94,46 +121,57 @@ export class ModelIngress extends Construct {
       this.ingress = this.buildIngress(ctx, 'Ingress', undefined);
       if (canary) this.canaryIngress = this.buildIngress(ctx, 'CanaryIngress', canary);
     }
-    if (ctx.spec.gateway) this.httpRoute = this.buildHttpRoute(ctx, canary);
+    if (ctx.spec.gateway) this.httpRoute = this.buildHttpRoute(ctx);
+  }
+
+  /** The ingress-nginx annotations of the main Ingress (class nginx only). */
+  private nginxAnnotations(ctx: ServingContext, plan: RoutePlan, user: Record<string, string>): Record<string, string> {
+    const ing = ctx.spec.ingress!;
+    const defaults = ctx.runtime.routeDefaults;
+    const out: Record<string, string> = {};
+    const a = (name: string, value: string | number) => { out[`${NGINX_PREFIX}/${name}`] = String(value); };
+    const userSets = (name: string) => user[`${NGINX_PREFIX}/${name}`] !== undefined;
+    if (ing.maxBodySize !== undefined) a('proxy-body-size', ing.maxBodySize);
+    // the spec's timeout, else the runtime's (a token stream), unless the user's own annotations set them
+    const timeout = ing.timeoutSeconds ?? (NGINX_FIELD_ANNOTATIONS.timeoutSeconds.some((x) => user[x] !== undefined) ? undefined : defaults?.timeoutSeconds);
+    if (timeout !== undefined) {
+      a('proxy-read-timeout', timeout);
+      a('proxy-send-timeout', timeout);
+    }
+    if (ing.rateLimitRps !== undefined) a('limit-rps', ing.rateLimitRps);
+    // streamed responses: pass each event on as it comes (ingress-nginx's default is off; a ConfigMap may turn it on)
+    if (defaults?.streaming && !userSets('proxy-buffering')) a('proxy-buffering', 'off');
+    if (plan.prefix) {
+      a('use-regex', 'true');
+      a('rewrite-target', '$1');
+    }
+    return out;
   }
 
   /** The main Ingress (`canary` undefined) or the nginx canary Ingress for `canary`. */
   private buildIngress(ctx: ServingContext, id: string, canary: Track | undefined): KubeObject {
     const ing = ctx.spec.ingress!;
-    const className = ing.className ?? NGINX_CLASS;
-    const plan = routePlan(ctx, ing.path);
-    const nginx = className === NGINX_CLASS;
-    const generated: Record<string, string> = {};
-    const a = (name: string, value: string | number) => { generated[`${NGINX_PREFIX}/${name}`] = String(value); };
-    if (canary) {
-      // ingress-nginx ignores a canary Ingress's other annotations (inherited from the main Ingress)
-      a('canary', 'true');
-      a('canary-weight', ctx.spec.rollout!.weight!);
-    } else if (nginx) {
-      if (ing.maxBodySize !== undefined) a('proxy-body-size', ing.maxBodySize);
-      if (ing.timeoutSeconds !== undefined) {
-        a('proxy-read-timeout', ing.timeoutSeconds);
-        a('proxy-send-timeout', ing.timeoutSeconds);
-      }
-      if (ing.rateLimitRps !== undefined) a('limit-rps', ing.rateLimitRps);
-      if (plan.kind === 'prefix') {
-        a('use-regex', 'true');
-        a('rewrite-target', '/$2');
-      }
-    }
+    const nginx = ing.className === NGINX_CLASS;
+    const plan = routePlan(ctx.spec, ing.path);
     const base = ctx.metadata(canary ? `${ctx.name}-canary` : ctx.name, 'ingress');
-    const annotations = { ...(base.annotations ?? {}), ...(ing.annotations ?? {}), ...generated };
+    const user = { ...(base.annotations ?? {}), ...(ing.annotations ?? {}) };
+    // ingress-nginx ignores a canary Ingress's other annotations (inherited from the main Ingress)
+    const generated = !nginx ? {} : canary
+      ? { [`${NGINX_PREFIX}/canary`]: 'true', [`${NGINX_PREFIX}/canary-weight`]: String(ctx.spec.rollout!.weight!) }
+      : this.nginxAnnotations(ctx, plan, user);
+    const annotations = { ...user, ...generated };
     const service = canary ? serviceNameFor(ctx, canary) : ctx.serviceName;
     const port = httpPort(ctx);
-    const paths: k8s.HttpIngressPath[] = plan.prefixes.map((p) => ({
-      path: plan.kind === 'prefix' ? nginxRewritePath(p) : p,
-      pathType: plan.kind === 'prefix' ? 'ImplementationSpecific' : 'Prefix',
+    const paths: k8s.HttpIngressPath[] = plan.paths.map((p) => ({
+      path: plan.prefix ? nginxRewritePath(plan.prefix, p) : p.path,
+      pathType: plan.prefix ? 'ImplementationSpecific' : ingressPathType(p, nginx),
       backend: { service: { name: service, port: { number: port } } },
     }));
     return Kube.Ingress(this, id, {
       metadata: { ...base, ...(Object.keys(annotations).length ? { annotations } : {}) },
       spec: {
-        ingressClassName: className,
+        // without className the cluster's default IngressClass (annotated ingressclass.kubernetes.io/is-default-class) takes it
+        ...(ing.className !== undefined ? { ingressClassName: ing.className } : {}),
         // the canary shares the main Ingress's server block, TLS included
         ...(ing.tls && !canary ? { tls: [{ hosts: [ing.host], secretName: ing.tls.secretName }] } : {}),
         rules: [{ host: ing.host, http: { paths } }],
@@ -141,27 +179,15 @@ export class ModelIngress extends Construct {
     });
   }
 
-  private buildHttpRoute(ctx: ServingContext, canary: Track | undefined): ApiObject {
+  private buildHttpRoute(ctx: ServingContext): ApiObject {
     const gw = ctx.spec.gateway!;
-    const plan = routePlan(ctx, gw.path ?? ctx.spec.ingress?.path);
-    const port = httpPort(ctx);
-    const weight = ctx.spec.rollout?.weight ?? 0;
-    // with spec.inferencePool the route targets the pools (lib/constructs/inference-pool.ts), else the Services
-    const backendRefs = inferencePoolBackendRefs(ctx) ?? (canary
-      ? [{ name: ctx.serviceName, port, weight: 100 - weight }, { name: serviceNameFor(ctx, canary), port, weight }]
-      : [{ name: ctx.serviceName, port }]);
+    const plan = routePlan(ctx.spec, gw.path ?? ctx.spec.ingress?.path);
     const hostnames = gw.hostnames ?? (ctx.spec.ingress ? [ctx.spec.ingress.host] : undefined);
     const { name, namespace, sectionName } = gw.parentRef;
     const spec: HttpRouteSpec = {
       parentRefs: [{ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}) }],
       ...(hostnames ? { hostnames: [...hostnames] } : {}),
-      rules: [{
-        matches: plan.prefixes.map((p) => ({ path: { type: 'PathPrefix', value: p } })),
-        // ReplacePrefixMatch needs exactly one PathPrefix match in its rule: the prefix plan has one
-        ...(plan.kind === 'prefix' ? { filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }] } : {}),
-        backendRefs,
-        ...(gw.timeoutSeconds !== undefined ? { timeouts: { request: `${gw.timeoutSeconds}s` } } : {}),
-      }],
+      rules: httpRouteRules(plan, routeBackends(ctx), gw.timeoutSeconds ?? ctx.runtime.routeDefaults?.timeoutSeconds),
     };
     return new ApiObject(this, 'HttpRoute', {
       apiVersion: 'gateway.networking.k8s.io/v1',

@@ -8,7 +8,6 @@
  *   metrics for the HPA, prometheus triggers for KEDA.
  */
 import type { ServingContext, Track } from '../model/context';
-import { TRACK_LABEL } from '../model/context';
 import { poolOf, type PoolPlan } from '../model/pools';
 import { scalesToZero } from '../spec/llm-plan';
 import type { AdapterRule } from './autoscaling';
@@ -30,7 +29,7 @@ export const HPA_DEFAULT_SCALE_DOWN_WINDOW = 300;
 
 /** PromQL label matchers of `track`'s model pods: the pods carry their track (ServiceMonitor podTargetLabels). */
 export function trackPodSelector(ctx: ServingContext, track: Track): string {
-  return ctx.tracks.length > 1 ? `${ctx.metricsSelector},${TRACK_LABEL.replace(/[^A-Za-z0-9_]/g, '_')}="${track.key}"` : ctx.metricsSelector;
+  return ctx.tracks.length > 1 ? `${ctx.metricsSelector},${ctx.trackMatcher(track)}` : ctx.metricsSelector;
 }
 
 /**

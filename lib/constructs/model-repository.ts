@@ -126,7 +126,7 @@ export class ModelRepository extends Construct {
       const c = t.repository.pvc?.create;
       if (!c || this.created.has(t.repository)) continue;
       const own = t.repository !== this.ctx.spec.repository;
-      const name = own ? `${t.name}-models` : `${this.ctx.name}-models`;
+      const name = own ? `${this.ctx.name}-${t.key}-models` : `${this.ctx.name}-models`;
       Kube.PersistentVolumeClaim(this, own ? `${t.key}Pvc` : 'Pvc', {
         metadata: this.ctx.metadata(name, 'model-repository'),
         spec: {

@@ -7,7 +7,7 @@ import { Kube } from '../k8s/object';
 import { API_VERSION, KIND, ModelServingDocument } from '../spec/schema/spec';
 import { validateDocument } from '../spec/load';
 import { SpecError } from '../spec/errors';
-import { ServingContext, ModelServingProps } from '../model/context';
+import { ServingContext, ModelServingProps, trackId } from '../model/context';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
 import { ModelBatchJob } from './batch';
@@ -39,14 +39,18 @@ export function documentFromProps(props: ModelServingProps): ModelServingDocumen
 
 /**
  * Serves the models of one spec. Construct IDs (a contract: they fix Pulumi URNs):
- * `Repository`, `ServiceAccount`, `Workload` (the stable or only track; `Workload-<track>` for the others),
+ * `Repository`, `ServiceAccount`, `Workload` (the primary track: the stable or only one, or rollout.primary of a
+ * blue-green rollout; `Workload-<track>` for the others),
  * `Autoscaling`, `Services`, `Observability`, `Ingress`, `TrafficPolicy`, and one per concern.
  */
 export class ModelServing extends Construct {
   readonly context: ServingContext;
   /** The Service clients use (undefined in mode batch: a batch job has no Service). */
   readonly serviceName?: string;
-  /** In-cluster base URL of the HTTP port (undefined in mode batch). */
+  /**
+   * In-cluster base URL of the HTTP port (undefined in mode batch). The NetworkPolicy admits pods of the spec's
+   * namespace, the Gateway's and spec.networkPolicy.allowFromNamespaces.
+   */
   readonly url?: string;
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
@@ -67,8 +71,8 @@ export class ModelServing extends Construct {
     if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
     if (ctx.mode === 'edge') new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
     for (const track of ctx.mode === 'online' ? ctx.tracks : []) {
-      // the stable track keeps ID `Workload` when a canary is added: its Deployment (and Pulumi URN) stays the same
-      new ModelWorkload(this, track.role === 'stable' ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled });
+      // the primary track keeps ID `Workload` when a rollout is added or removed: its Deployment (and Pulumi URN) stays the same
+      new ModelWorkload(this, trackId('Workload', track), { context: ctx, track, repository, autoscaled });
     }
     if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
     const services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx });
@@ -78,8 +82,9 @@ export class ModelServing extends Construct {
       new ModelObservability(this, 'Observability', { context: ctx });
       if (ctx.spec.inferencePool) new ModelInferencePool(this, 'InferencePool', { context: ctx });
       new ModelIngress(this, 'Ingress', { context: ctx });
-      new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     }
+    // every mode: a batch pod's NetworkPolicy admits no other pod (its server answers its own client only)
+    new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
   }

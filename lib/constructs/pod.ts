@@ -134,7 +134,7 @@ function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Tolerati
 
 function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySpreadConstraint[] {
   const t = ctx.spec.topologySpread ?? {};
-  const selector = { matchLabels: ctx.selector(track.key) };
+  const selector = { matchLabels: ctx.selector(track.label) };
   const c = (topologyKey: string): k8s.TopologySpreadConstraint => ({
     maxSkew: t.maxSkew ?? 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
   });
@@ -203,7 +203,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   return {
     metadata: {
       // podLabels first: the rules refuse the reserved keys, and the selector labels win regardless
-      labels: { ...(spec.podLabels ?? {}), ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.key },
+      labels: { ...(spec.podLabels ?? {}), ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.label },
       annotations: { ...(spec.podAnnotations ?? {}), 'model-serving/config-hash': configHash(o.configFiles) },
     },
     spec: {

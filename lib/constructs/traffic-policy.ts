@@ -1,16 +1,14 @@
 /**
  * Who may reach the pods and how many may be taken away at once: a NetworkPolicy on ingress (serving
- * ports from the allowed namespaces and from pods of the same app, the metrics port from the monitoring
- * namespaces; egress stays open) and a PodDisruptionBudget per track. Facts and trade-offs: docs/TRAFFIC.md.
+ * ports from the spec's namespace, the Gateway's and the listed ones, the metrics port from the monitoring
+ * namespaces; egress stays open; a batch pod admits no other pod) and a PodDisruptionBudget per track.
+ * Facts and trade-offs: docs/TRAFFIC.md.
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Kube, KubeObject } from '../k8s/object';
-import type { ServingContext, Track } from '../model/context';
-import { lowestReplicas } from '../spec/rules-rollout';
+import { ServingContext, Track, TRACK_LABEL, trackId } from '../model/context';
 
-/** Namespaces allowed to reach the serving ports when the spec names none. */
-export const DEFAULT_ALLOW_FROM_NAMESPACES = ['ingress-nginx', 'monitoring'];
 /** Namespaces allowed to scrape the metrics port when the spec names none. */
 export const DEFAULT_METRICS_FROM_NAMESPACES = ['monitoring'];
 /** The label the control plane sets on every namespace (its name); NetworkPolicies select namespaces by it. */
@@ -21,23 +19,39 @@ export interface ModelTrafficPolicyProps {
   readonly context: ServingContext;
 }
 
-/** Whether the spec gets a NetworkPolicy: modes online and edge, unless spec.networkPolicy.enabled is false. */
+/** Whether the spec gets a NetworkPolicy: every mode, unless spec.networkPolicy.enabled is false. */
 export function networkPolicyEnabled(ctx: ServingContext): boolean {
-  return ctx.mode !== 'batch' && (ctx.spec.networkPolicy?.enabled ?? true);
+  return ctx.spec.networkPolicy?.enabled ?? true;
+}
+
+/**
+ * The namespaces whose pods reach the serving ports: the spec's own, the namespace of the Gateway the
+ * HTTPRoute attaches to (spec.gateway.parentRef.namespace, default the spec's), then spec.networkPolicy.allowFromNamespaces.
+ */
+export function allowedNamespaces(ctx: ServingContext): string[] {
+  const gw = ctx.spec.gateway ? [ctx.spec.gateway.parentRef.namespace ?? ctx.namespace] : [];
+  return [...new Set([ctx.namespace, ...gw, ...(ctx.spec.networkPolicy?.allowFromNamespaces ?? [])])];
 }
 
 /**
  * The PodDisruptionBudget bounds of one track, or undefined for none: the spec's `disruption` when set;
- * otherwise minAvailable 1 when the track runs more than one replica (spec.autoscaling.minReplicas under
- * autoscaling). A single replica gets no budget: minAvailable 1 would block every node drain.
+ * otherwise minAvailable 1 when the track runs more than one replica (its autoscaler's floor under autoscaling).
+ * A single replica gets no budget: minAvailable 1 would block every node drain. A canary runs fewer replicas:
+ * a minAvailable it cannot exceed (rounded up, as the disruption controller does) gives it no budget rather than
+ * one that blocks every drain.
  */
-export function disruptionBudget(ctx: ServingContext): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
+export function disruptionBudget(ctx: ServingContext, track: Track = ctx.servingTrack): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
   if (ctx.mode !== 'online') return undefined;
+  const floor = ctx.replicasOf(track)[ctx.spec.autoscaling ? 'minReplicas' : 'replicas'];
   const d = ctx.spec.disruption;
   if (d && (d.minAvailable !== undefined || d.maxUnavailable !== undefined)) {
-    return d.maxUnavailable !== undefined ? { maxUnavailable: d.maxUnavailable } : { minAvailable: d.minAvailable };
+    if (d.maxUnavailable !== undefined) return { maxUnavailable: d.maxUnavailable };
+    // the rules refuse such a minAvailable for the other tracks; a canary's smaller floor gets no budget instead
+    const least = typeof d.minAvailable === 'number' ? d.minAvailable : Math.ceil((floor * parseInt(d.minAvailable!, 10)) / 100);
+    if (track.role === 'canary' && least >= floor) return undefined;
+    return { minAvailable: d.minAvailable };
   }
-  return lowestReplicas(ctx.spec).count > 1 ? { minAvailable: 1 } : undefined;
+  return floor > 1 ? { minAvailable: 1 } : undefined;
 }
 
 const intOrString = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
@@ -48,8 +62,8 @@ const namespaces = (names: readonly string[]): k8s.NetworkPolicyPeer => ({
 
 /**
  * The NetworkPolicy (construct ID `NetworkPolicy`, named `<name>`) and one PodDisruptionBudget per
- * track (`Pdb` for the stable or only track, `Pdb-<track>` for the others; named like the track's
- * Deployment), as the spec asks.
+ * track (`Pdb` for the primary track, `Pdb-<track>` for the others; named like the track's Deployment),
+ * as the spec asks.
  */
 export class ModelTrafficPolicy extends Construct {
   readonly networkPolicy?: KubeObject;
@@ -58,10 +72,10 @@ export class ModelTrafficPolicy extends Construct {
   constructor(scope: Construct, id: string, props: ModelTrafficPolicyProps) {
     super(scope, id);
     const ctx = props.context;
-    if (networkPolicyEnabled(ctx)) this.networkPolicy = this.buildNetworkPolicy(ctx);
-    const budget = disruptionBudget(ctx);
-    if (budget) {
-      for (const t of ctx.tracks) this.budgets.push(this.buildBudget(ctx, t, budget));
+    if (networkPolicyEnabled(ctx)) this.networkPolicy = ctx.mode === 'batch' ? this.buildBatchPolicy(ctx) : this.buildNetworkPolicy(ctx);
+    for (const t of ctx.mode === 'online' ? ctx.tracks : []) {
+      const budget = disruptionBudget(ctx, t);
+      if (budget) this.budgets.push(this.buildBudget(ctx, t, budget));
     }
   }
 
@@ -79,25 +93,31 @@ export class ModelTrafficPolicy extends Construct {
         podSelector: { matchLabels: ctx.selector() },
         policyTypes: ['Ingress'],
         ingress: [
-          {
-            from: [namespaces(np.allowFromNamespaces ?? DEFAULT_ALLOW_FROM_NAMESPACES), { podSelector: { matchLabels: ctx.selector() } }],
-            ports: serving.map((p) => tcp(p.port)),
-          },
-          {
-            from: [namespaces(np.metricsFromNamespaces ?? DEFAULT_METRICS_FROM_NAMESPACES)],
-            ports: [tcp(metricsPort.port)],
-          },
+          // the spec's namespace (clients of the in-cluster URL and the app's own pods), the Gateway's, the listed ones;
+          // traffic from a pod's own node (kubelet probes, host-network clients of an edge node) is never blocked
+          { from: [namespaces(allowedNamespaces(ctx))], ports: serving.map((p) => tcp(p.port)) },
+          { from: [namespaces(np.metricsFromNamespaces ?? DEFAULT_METRICS_FROM_NAMESPACES)], ports: [tcp(metricsPort.port)] },
         ],
       },
     });
   }
 
+  /**
+   * Mode batch: the server sidecar listens on the pod IP, but only the client in its own pod calls it, over
+   * loopback, which no NetworkPolicy filters. So no other pod is admitted at all: an Ingress policy without rules.
+   */
+  private buildBatchPolicy(ctx: ServingContext): KubeObject {
+    return Kube.NetworkPolicy(this, 'NetworkPolicy', {
+      metadata: ctx.metadata(ctx.name, 'network-policy'),
+      spec: { podSelector: { matchLabels: ctx.selector() }, policyTypes: ['Ingress'], ingress: [] },
+    });
+  }
+
   private buildBudget(ctx: ServingContext, track: Track, bounds: { minAvailable?: number | string; maxUnavailable?: number | string }): KubeObject {
-    const id = track.role === 'stable' ? 'Pdb' : `Pdb-${track.key}`;
-    return Kube.PodDisruptionBudget(this, id, {
-      metadata: ctx.metadata(track.name, 'disruption-budget', { 'model-serving/track': track.key }),
+    return Kube.PodDisruptionBudget(this, trackId('Pdb', track), {
+      metadata: ctx.metadata(track.name, 'disruption-budget', { [TRACK_LABEL]: track.label }),
       spec: {
-        selector: { matchLabels: ctx.selector(track.key) },
+        selector: { matchLabels: ctx.selector(track.label) },
         ...(bounds.maxUnavailable !== undefined ? { maxUnavailable: intOrString(bounds.maxUnavailable) } : { minAvailable: intOrString(bounds.minAvailable!) }),
         // a pod that never became ready (a model that fails to load) must not block node drains
         unhealthyPodEvictionPolicy: 'AlwaysAllow',

@@ -28,7 +28,7 @@ export function trackPodOptions(scope: Construct, ctx: ServingContext, track: Tr
   if (Object.keys(files).length) {
     configMapName = `${track.name}-config`;
     Kube.ConfigMap(scope, 'Config', {
-      metadata: ctx.metadata(configMapName, 'runtime-config', { 'model-serving/track': track.key }),
+      metadata: ctx.metadata(configMapName, 'runtime-config', { 'model-serving/track': track.label }),
       data: files,
     });
   }
@@ -59,10 +59,10 @@ export class ModelWorkload extends Construct {
     const ios = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     this.name = track.name;
     this.deployment = Kube.Deployment(this, 'Deployment', {
-      metadata: ctx.metadata(track.name, 'model-server', { 'model-serving/track': track.key }),
+      metadata: ctx.metadata(track.name, 'model-server', { 'model-serving/track': track.label }),
       spec: {
-        ...(props.autoscaled ? {} : { replicas: ctx.spec.replicas ?? 1 }),
-        selector: { matchLabels: ctx.selector(track.key) },
+        ...(props.autoscaled ? {} : { replicas: ctx.replicasOf(track).replicas }),
+        selector: { matchLabels: ctx.selector(track.label) },
         strategy: {
           type: 'RollingUpdate',
           rollingUpdate: { maxSurge: ios(ru.maxSurge ?? 0), maxUnavailable: ios(ru.maxUnavailable ?? 1) },

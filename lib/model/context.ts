@@ -2,11 +2,12 @@
  * What every part of one ModelServing needs, computed once from the validated spec: names, labels,
  * selectors, the runtime, the GPU request and the rollout tracks.
  */
-import type { ModelServingSpec, ModelSpec, RepositorySpec } from '../spec/schema/spec';
+import type { ModelServingSpec, ModelSpec, RepositorySpec, TrackSpec } from '../spec/schema/spec';
 import type { ServingRuntime, RuntimeContext } from '../runtimes/types';
 import { getRuntime } from '../runtimes/registry';
 import { imageTag } from '../spec/image';
 import { resolveKubeVersion, kubeSupports, KubeFeature } from '../spec/kube-version';
+import { TRACK_SERIES_LABEL } from '../spec/rules-rollout';
 
 /** Props of ModelServing: the spec, plus the metadata fields. */
 export interface ModelServingProps extends ModelServingSpec {
@@ -27,18 +28,54 @@ export interface ModelServingProps extends ModelServingSpec {
 }
 
 export const TRACK_LABEL = 'model-serving/track';
+export { TRACK_SERIES_LABEL };
 export const MANAGED_BY = 'cdk8s-model-serving';
 
 /** One Deployment's worth of a rollout (or the only one). */
 export interface Track {
-  /** `stable` without a rollout; the track key otherwise (blue/green, stable/canary). */
+  /** `stable` without a rollout or for a canary's stable track; the track key otherwise (blue/green, canary). */
   readonly key: string;
-  /** Base name of the track's objects (`<name>` or `<name>-<key>`). */
+  /**
+   * The value of the pod label `model-serving/track`: `stable` for the primary track (the Deployment of the
+   * spec without a rollout keeps its pod labels, and selectors are immutable), the key for the others.
+   */
+  readonly label: string;
+  /** Base name of the track's objects: `<name>` for the primary track, `<name>-<key>` for the others. */
   readonly name: string;
   readonly role: 'stable' | 'active' | 'preview' | 'canary';
+  /**
+   * Whether this track keeps the objects (names, pod labels, construct IDs) of the spec without a rollout: the
+   * stable track of a canary, the spec.rollout.primary track of a blue-green rollout.
+   */
+  readonly primary: boolean;
   readonly image: string;
   readonly models: readonly ModelSpec[];
   readonly repository: RepositorySpec;
+}
+
+/** How many pods a track runs: a fixed count, or an autoscaler's bounds. */
+export interface TrackReplicas {
+  /** Replicas without autoscaling. */
+  readonly replicas: number;
+  /** The autoscaler's minReplicas (the track's floor under spec.autoscaling). */
+  readonly minReplicas: number;
+  /** The autoscaler's maxReplicas (spec.autoscaling.maxReplicas; 0 without autoscaling). */
+  readonly maxReplicas: number;
+}
+
+/** The construct ID of a track's object: `base` for the primary track, `<base>-<key>` for the others (Pulumi URNs). */
+export function trackId(base: string, track: Track): string {
+  return track.primary ? base : `${base}-${track.key}`;
+}
+
+/** blueGreen: the track that keeps the objects of the spec without a rollout (spec.rollout.primary, else the first name in alphabetical order). */
+export function primaryTrackKey(rollout: NonNullable<ModelServingSpec['rollout']>): string | undefined {
+  return rollout.primary ?? Object.keys(rollout.tracks ?? {}).sort()[0];
+}
+
+/** A canary's share of `count` replicas at `weight` percent: rounded up, at least 1 unless `count` is 0. */
+export function canaryShare(count: number, weight: number): number {
+  return count === 0 ? 0 : Math.max(1, Math.ceil((count * weight) / 100));
 }
 
 /** A label value from free text: at most 63 characters of [A-Za-z0-9._-], alphanumeric at both ends. */
@@ -73,10 +110,12 @@ export class ServingContext {
     this.tracks = this.computeTracks();
   }
 
-  private track(key: string, role: Track['role'], name: string, o: NonNullable<ModelServingSpec['rollout']>['canary']): Track {
+  private track(key: string, role: Track['role'], primary: boolean, o: TrackSpec | undefined): Track {
     const versions = new Map((o?.models ?? []).map((m) => [m.name, m.versions]));
     return {
-      key, role, name,
+      key, role, primary,
+      label: primary ? 'stable' : key,
+      name: primary ? this.name : `${this.name}-${key}`,
       image: o?.image ?? this.image,
       models: this.spec.models.map((m) => (versions.has(m.name) ? { ...m, versions: versions.get(m.name) } : m)),
       repository: o?.repository ?? this.spec.repository,
@@ -85,11 +124,30 @@ export class ServingContext {
 
   private computeTracks(): Track[] {
     const r = this.spec.rollout;
-    if (!r) return [this.track('stable', 'stable', this.name, undefined)];
+    if (!r) return [this.track('stable', 'stable', true, undefined)];
     if (r.strategy === 'canary') {
-      return [this.track('stable', 'stable', this.name, undefined), this.track('canary', 'canary', `${this.name}-canary`, r.canary)];
+      return [this.track('stable', 'stable', true, undefined), this.track('canary', 'canary', false, r.canary)];
     }
-    return Object.entries(r.tracks ?? {}).map(([key, t]) => this.track(key, key === r.active ? 'active' : 'preview', `${this.name}-${key}`, t));
+    const primary = primaryTrackKey(r);
+    return Object.entries(r.tracks ?? {}).map(([key, t]) => this.track(key, key === r.active ? 'active' : 'preview', key === primary, t));
+  }
+
+  /**
+   * How many pods `track` runs. Every track but a canary gets the spec's count (a blue-green preview has the
+   * active track's floor, so a flip never lands on fewer pods than it leaves); a canary gets
+   * spec.rollout.canary.replicas, else its weight's share of the stable count, rounded up, at least 1.
+   */
+  replicasOf(track: Track): TrackReplicas {
+    const a = this.spec.autoscaling;
+    const replicas = this.spec.replicas ?? 1;
+    const min = a ? a.minReplicas ?? 1 : replicas;
+    const max = a ? a.maxReplicas : 0;
+    if (track.role !== 'canary') return { replicas, minReplicas: min, maxReplicas: max };
+    const r = this.spec.rollout!;
+    const weight = r.weight ?? 0;
+    const own = r.canary?.replicas;
+    const floor = own ?? canaryShare(a ? min : replicas, weight);
+    return { replicas: floor, minReplicas: floor, maxReplicas: a ? Math.max(floor, canaryShare(max, weight)) : 0 };
   }
 
   /** Whether the target Kubernetes version has `feature`. */
@@ -147,9 +205,23 @@ export class ServingContext {
     return this.name;
   }
 
-  /** The track the stable Service selects. */
+  /** The track the stable Service selects (the stable track, or the active one of a blue-green rollout). */
   get servingTrack(): Track {
     return this.tracks.find((t) => t.role === 'stable' || t.role === 'active')!;
+  }
+
+  /**
+   * The name of the workload (Deployment, DaemonSet, Job) whose pods serve the clients of the stable Service:
+   * `<name>`, or `<name>-<track>` when the active blue-green track is not the primary one. Alerts that watch
+   * the serving track's available replicas use this name.
+   */
+  get servingWorkloadName(): string {
+    return this.servingTrack.name;
+  }
+
+  /** PromQL matcher of one track's series: the ServiceMonitor copies the pod label model-serving/track as this label. */
+  trackMatcher(track: Track): string {
+    return `${TRACK_SERIES_LABEL}="${track.label}"`;
   }
 
   /** PromQL label matchers for this deployment's metrics (the headless metrics Service is the scrape job). */

@@ -1,9 +1,11 @@
 /**
  * Reading spec files for every entry point (CLI, cdk8s app, Pulumi): every document of every file is
- * validated, and names that clash across files are reported, before anyone synthesizes or writes.
+ * validated, and names that clash across files (spec names, and the objects two specs of one namespace would
+ * both write) are reported, before anyone synthesizes or writes.
  */
 import { SpecError, SpecIssue } from '../spec/errors';
 import { loadSpecFile, LoadedSpec, ValidateOptions } from '../spec/load';
+import { nameClashes } from './names';
 
 /** Loads every file; collects every problem of every file (and names clashing across files). */
 export function loadSpecFiles(files: readonly string[], options: ValidateOptions = {}): { specs: LoadedSpec[]; issues: SpecIssue[] } {
@@ -25,5 +27,7 @@ export function loadSpecFiles(files: readonly string[], options: ValidateOptions
       issues.push({ file: s.file, path: 'metadata.name', message: `"${name}" is also the name of a spec in ${prev.file} (document ${prev.index}); each spec writes ${name}.k8s.yaml, so names must be unique` });
     } else seen.set(name, s);
   }
+  // objects of two specs of one namespace that would overwrite each other (foo's Service foo-metrics, spec foo-metrics)
+  issues.push(...nameClashes(specs));
   return { specs, issues };
 }

@@ -6,7 +6,7 @@
  * `llm` support (lib/runtimes/llm.ts) and llm-d-router v0.10.0 `pkg/epp/metrics` (docs/metrics.md).
  */
 import type { ServingContext } from '../model/context';
-import { TRACK_LABEL } from '../model/context';
+import { TRACK_SERIES_LABEL } from '../model/context';
 import { pickerJobSelector, poolPlans } from '../model/pools';
 import type { RecordingRule, RuleGroup } from './alerts';
 import type { DashboardPanel } from './dashboard';
@@ -38,8 +38,8 @@ export const PICKER_SERIES = {
   readyEndpoints: 'llm_d_epp_ready_endpoints',
 } as const;
 
-/** The Prometheus label the pods' track is copied into (ServiceMonitor podTargetLabels sanitizes `/` and `-`). */
-const TRACK = TRACK_LABEL.replace(/[^A-Za-z0-9_]/g, '_');
+/** The Prometheus label the pods' track is copied into (ServiceMonitor podTargetLabels). */
+const TRACK = TRACK_SERIES_LABEL;
 
 /** `job="<pool>-epp"` -> `inference_pool="<pool>"`: the picker of a pool is scraped as the job `<pool>-epp`. */
 const byPool = (expr: string) => `label_replace(${expr}, "inference_pool", "$1", "job", "(.+)-epp")`;

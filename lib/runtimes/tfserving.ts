@@ -38,6 +38,9 @@ export const TFS_REST_PORT = 8501;
  */
 export const TFSERVING_USER = { uid: 1000, gid: 1000 } as const;
 
+/** The REST verbs routes publish (model_servers/http_rest_api_util.cc kPredictionApiGegex). */
+export const TFS_PUBLIC_VERBS = ['predict', 'classify', 'regress'] as const;
+
 const REQUESTS = ':tensorflow:serving:request_count';
 const LATENCY = ':tensorflow:serving:request_latency';
 /**
@@ -75,8 +78,13 @@ export const tfserving: ServingRuntime = {
     { name: 'http', port: TFS_REST_PORT, appProtocol: 'http' },
   ],
   httpPortName: 'http',
-  // no modelRoutePrefix: REST URLs glue the verb to the model segment (/v1/models/<m>:predict), and Ingress and
-  // HTTPRoute prefixes match whole segments, so no path prefix selects one model
+  // model_servers/http_rest_api_util.cc (2.19.1, 2.20.0): POST /v1/models/<m>[/versions/<v>]:(classify|regress|predict)
+  // and GET /v1/models/<m>[/versions/<v>] (status), matched in full; the metrics path (monitoring config) and the
+  // model metadata stay private. The verb is glued to the model segment, so each is an exact path
+  publicPaths: (models) => models.flatMap((m) => [undefined, ...(m.versions ?? [])].flatMap((v) => {
+    const base = `/v1/models/${m.name}${v === undefined ? '' : `/versions/${v}`}`;
+    return [base, ...TFS_PUBLIC_VERBS.map((verb) => `${base}:${verb}`)].map((path) => ({ path, match: 'Exact' as const }));
+  })),
   defaultImage: (gpu) => (gpu ? TFSERVING_GPU_IMAGE : TFSERVING_IMAGE),
   imageCuda: tfservingImageCuda,
   // base_path/<version>/ of each served version (saved_model.pb, variables/); every version for "latest"

@@ -82,7 +82,9 @@ export const torchserve: ServingRuntime = {
     { name: 'grpc-management', port: TS_PORTS.grpcManagement, appProtocol: 'grpc', management: true },
   ],
   httpPortName: 'http',
-  modelRoutePrefix: (model) => `/predictions/${model}`,
+  // frontend InferenceRequestHandler.java (v0.12.0): /predictions/<m>[/<version>[/<path>...]] is inference; the
+  // management (8081) and metrics (8082) ports are never routed, nor /ping, /api-description and the workflow APIs
+  publicPaths: (models) => models.map((m) => ({ path: `/predictions/${m.name}`, match: 'PathPrefix' as const })),
   // mode batch: each input file (an image, a text, a JSON document) is the raw body the handler receives as
   // `body`; frontend InferenceRequestHandler.java (predictions/<m>, any non-form content type)
   batchRequest: (model) => ({

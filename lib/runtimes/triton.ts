@@ -39,6 +39,8 @@ export const RESTRICTED_APIS = 'model-repository,model-config,shared-memory,stat
 const ADMIN_KEY_ENV = 'TRITON_ADMIN_KEY';
 /** First NGC release known to have --http-restricted-api (the HTTP option landed 2023-11-03). */
 const FIRST_RESTRICTED_API_RELEASE = '24.01';
+/** The per-model endpoints routes publish (server src/http_server.cc HTTPAPIServer::Handle). */
+export const TRITON_PUBLIC_APIS = ['infer', 'generate', 'generate_stream', 'ready'] as const;
 /** Seconds Triton waits for in-flight requests after SIGTERM (--exit-timeout-secs). */
 export const TRITON_EXIT_TIMEOUT_SECONDS = 30;
 
@@ -207,7 +209,13 @@ export const triton: ServingRuntime = {
     { name: 'metrics', port: 8002, appProtocol: 'http' },
   ],
   httpPortName: 'http',
-  modelRoutePrefix: (model) => `/v2/models/${model}`,
+  // server src/http_server.cc (v2.60.0 to v2.71.0) model_regex_: /v2/models/<m>[/versions/<v>][/infer|generate|
+  // generate_stream|ready|config|stats|trace/setting], matched in full. Inference (infer, generate, generate_stream)
+  // and the model's own readiness only: config, stats and trace/setting are admin APIs (restricted categories
+  // model-config, statistics, trace), and the bare /v2/models/<m> (metadata) is left out too, so that no route
+  // is a prefix of an admin path even where a proxy turns exact paths into prefixes
+  publicPaths: (models) => models.flatMap((m) => [undefined, ...(m.versions ?? [])].flatMap((v) =>
+    TRITON_PUBLIC_APIS.map((api) => ({ path: `/v2/models/${m.name}${v === undefined ? '' : `/versions/${v}`}/${api}`, match: 'Exact' as const })))),
   // mode batch: each input file is one KServe v2 JSON inference request (server src/http_server.cc model_regex_)
   batchRequest: (model) => ({
     format: 'body-per-file',

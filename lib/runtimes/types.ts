@@ -221,6 +221,23 @@ export type BatchRequest = (
   readonly defaultConcurrency?: number;
 };
 
+/**
+ * A path routes publish: `Exact` (only this path) or `PathPrefix` (this path and every path below it, by whole
+ * segments: Kubernetes Ingress `Prefix`, Gateway API `PathPrefix`).
+ */
+export interface PublicPath {
+  readonly path: string;
+  readonly match: 'Exact' | 'PathPrefix';
+}
+
+/** Defaults of the routes to a runtime, where the spec sets nothing. */
+export interface RouteDefaults {
+  /** Request timeout of a route, in seconds: long enough for the longest response (a whole token stream). */
+  readonly timeoutSeconds: number;
+  /** Responses are streamed (server-sent events): proxies must pass each chunk on at once, not buffer the response. */
+  readonly streaming: boolean;
+}
+
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
@@ -240,8 +257,17 @@ export interface ServingRuntime {
   readonly ports: readonly RuntimePort[];
   /** The named port clients and the Ingress use. */
   readonly httpPortName: string;
-  /** HTTP path prefix under which one model is served (for per-model routes), or undefined. */
-  modelRoutePrefix?(model: string): string;
+  /**
+   * The HTTP paths routes (Ingress, HTTPRoute) publish for `models` on the HTTP port: the runtime's inference
+   * APIs and nothing else (no metrics, administration, model-control or server-wide health path). Each runtime
+   * file cites the upstream source of its list. `versions` of a model are every version any track serves.
+   */
+  publicPaths(models: readonly ModelSpec[]): PublicPath[];
+  /**
+   * Route defaults the runtime's traffic needs (e.g. streamed LLM responses: a long request timeout and no
+   * response buffering). @default - none: the Gateway's or the controller's own defaults
+   */
+  readonly routeDefaults?: RouteDefaults;
   defaultImage(gpu: boolean): string;
   /**
    * The CUDA build of `image` (an image of this runtime): its CUDA major and the lowest compute capability it

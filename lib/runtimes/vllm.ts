@@ -6,7 +6,7 @@ import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageRepoName } from '../spec/image';
 import { imageTag } from '../spec/image';
-import { PATHS, RuntimeContext, ServingRuntime } from './types';
+import { PATHS, PublicPath, RuntimeContext, ServingRuntime } from './types';
 import { dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 import { VLLM_LLM } from './vllm-llm';
 import { localAdapters } from './adapters';
@@ -69,6 +69,23 @@ export const VLLM_USER = { uid: 1000, gid: 1000 } as const;
 /** HOME of the server: every cache vLLM, PyTorch, Triton and FlashInfer write defaults to a path under it. */
 export const VLLM_HOME = '/home/vllm';
 
+/**
+ * The OpenAI API paths routes publish (docs.vllm.ai "OpenAI-Compatible Server", Supported APIs; vllm/entrypoints/openai
+ * api_server.py): chat completions, completions, the Responses API (with /v1/responses/<id> and its cancel), embeddings
+ * and the model list clients read first.
+ */
+export const VLLM_PUBLIC_PATHS: readonly PublicPath[] = [
+  { path: '/v1/chat/completions', match: 'Exact' },
+  { path: '/v1/completions', match: 'Exact' },
+  { path: '/v1/responses', match: 'PathPrefix' },
+  { path: '/v1/embeddings', match: 'Exact' },
+  { path: '/v1/models', match: 'Exact' },
+];
+/** Default request timeout of vLLM routes: a long streamed completion (thousands of tokens) fits in an hour. */
+export const VLLM_ROUTE_TIMEOUT_SECONDS = 3600;
+/** The variable vLLM reads its API key from when --api-key is not given (vllm/envs.py). */
+export const VLLM_API_KEY_ENV = 'VLLM_API_KEY';
+
 /** The tensor-parallel size: the spec's, else the GPU count (one engine over every GPU of the pod). */
 export function tensorParallelSize(spec: ModelServingSpec): number {
   return spec.models[0]?.engine?.tensorParallelSize ?? Math.max(1, spec.resources?.gpu?.count ?? 0);
@@ -91,6 +108,9 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
   }
   if (tp !== undefined && tp > 1 && (spec.resources?.gpu?.resourceName ?? '').includes('mig-')) {
     issues.push({ path: 'spec.models[0].engine.tensorParallelSize', message: 'tensor parallelism needs whole GPUs: a container sees at most one MIG device' });
+  }
+  if (spec.vllm?.apiKeySecret && spec.mode === 'batch') {
+    issues.push({ path: 'spec.vllm.apiKeySecret', message: 'applies to modes online and edge: in mode batch the server answers only the client in its own pod, over loopback (its NetworkPolicy admits no other pod)' });
   }
   if (spec.repository.huggingface && m?.path !== undefined) {
     issues.push({ path: 'spec.models[0].path', message: 'applies to a local repository (pvc or uri); with repository.huggingface the model is repository.huggingface.modelId' });
@@ -140,7 +160,12 @@ export const vllm: ServingRuntime = {
   defaultStartupTimeoutSeconds: 1800,
   ports: [{ name: 'http', port: VLLM_PORT, appProtocol: 'http' }],
   httpPortName: 'http',
-  // no modelRoutePrefix: the OpenAI API names the model in the request body, not in the path
+  // the OpenAI API (the model is named in the body): only paths under /v1, which --api-key / VLLM_API_KEY protects
+  // in every release (docs/RUNTIMES.md); never /metrics, /health, /invocations or the dev and LoRA endpoints
+  publicPaths: () => VLLM_PUBLIC_PATHS.map((p) => ({ ...p })),
+  // a streamed chat completion is one response that lasts as long as the generation: a route timeout that covers
+  // the whole request (Gateway API timeouts.request) must outlast it, and proxies must not buffer the events
+  routeDefaults: { timeoutSeconds: VLLM_ROUTE_TIMEOUT_SECONDS, streaming: true },
   defaultImage: () => VLLM_IMAGE,
   imageCuda: vllmImageCuda,
   // memory, CPU and /dev/shm for each GPU the engine shards over (tensor-parallel workers are processes that
@@ -168,6 +193,7 @@ export const vllm: ServingRuntime = {
   initSteps: () => [],
   container(ctx) {
     const local = ctx.source === 'local';
+    const apiKey = ctx.spec.vllm?.apiKeySecret;
     return {
       // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first
       args: [
@@ -193,6 +219,8 @@ export const vllm: ServingRuntime = {
         { name: 'DO_NOT_TRACK', value: '1' },
         // a local model never needs the Hub: fail fast instead of waiting on a network the cluster may not have
         ...(local ? [{ name: 'HF_HUB_OFFLINE', value: '1' }] : []),
+        // the API key from its Secret: an env value keeps it out of the arguments (--api-key would show in ps)
+        ...(apiKey ? [{ name: VLLM_API_KEY_ENV, valueFrom: { secretKeyRef: { name: apiKey.name, key: apiKey.key } } }] : []),
       ],
       // the port opens only after the engine is built (weights loaded, KV cache allocated)
       startupProbe: { httpGet: { path: '/health', port: 'http' } },

@@ -1,20 +1,21 @@
 /**
- * Rules of how traffic reaches the pods: spec.rollout (tracks, the active track, weights, overrides that
- * would switch runtime), spec.ingress and spec.gateway (what each ingress class can honour),
- * spec.networkPolicy and spec.disruption. Facts behind them: docs/TRAFFIC.md.
+ * Rules of rollouts: spec.rollout (tracks, the active and primary tracks, weights, canary size, overrides that
+ * would switch runtime), track-scoped autoscaler queries and spec.disruption. Routes and the NetworkPolicy:
+ * rules-exposure.ts. Facts behind them: docs/TRAFFIC.md.
  */
-import type { ModelServingSpec, TrackSpec } from './schema/spec';
+import type { ModelServingDocument, ModelServingSpec, TrackSpec } from './schema/spec';
 import type { IssueList, SpecIssue } from './errors';
 import { checkImage, imageRepoName } from './image';
-import { checkAnnotationKeys } from './labels';
+import { scopeQueryToTrack } from '../observability/track-scope';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
+
+/** The series label Prometheus makes of the pod label model-serving/track (ServiceMonitor podTargetLabels). */
+export const TRACK_SERIES_LABEL = 'model_serving_track';
 
 /** The ingress class whose annotations (ingress-nginx, `nginx.ingress.kubernetes.io/*`) this library writes. */
 export const NGINX_CLASS = 'nginx';
 /** ingress-nginx's annotation prefix. */
 export const NGINX_PREFIX = 'nginx.ingress.kubernetes.io';
-/** Gateway API: most matches one HTTPRoute rule may hold (HTTPRouteRule.matches MaxItems). */
-export const MAX_ROUTE_MATCHES = 64;
 
 /** The spec fields that become ingress-nginx annotations, and those annotations. */
 export const NGINX_FIELD_ANNOTATIONS = {
@@ -23,19 +24,12 @@ export const NGINX_FIELD_ANNOTATIONS = {
   rateLimitRps: [`${NGINX_PREFIX}/limit-rps`],
 } as const;
 
-const key = (k: string) => `[${JSON.stringify(k)}]`;
-
 /** Each rollout track with the field path of its block. */
 export function trackEntries(spec: ModelServingSpec): [string, TrackSpec][] {
   const r = spec.rollout;
   if (!r) return [];
   if (r.strategy === 'canary') return r.canary ? [['spec.rollout.canary', r.canary]] : [];
   return Object.entries(r.tracks ?? {}).map(([n, t]) => [`spec.rollout.tracks.${n}`, t]);
-}
-
-/** The path prefix a spec routes under (trailing slashes dropped; '' is the root), or undefined for per-model routes. */
-export function routePrefix(path: string | undefined): string | undefined {
-  return path === undefined ? undefined : path.replace(/\/+$/, '');
 }
 
 function checkTrack(list: IssueList, spec: ModelServingSpec, track: TrackSpec, path: string): void {
@@ -62,7 +56,8 @@ function checkTrack(list: IssueList, spec: ModelServingSpec, track: TrackSpec, p
 }
 
 /** Rules of spec.rollout. */
-export function checkRollout(list: IssueList, spec: ModelServingSpec): void {
+export function checkRollout(list: IssueList, doc: ModelServingDocument): void {
+  const spec = doc.spec;
   const r = spec.rollout;
   if (!r) return;
   if (r.strategy === 'blueGreen') {
@@ -70,6 +65,7 @@ export function checkRollout(list: IssueList, spec: ModelServingSpec): void {
     if (names.length !== 2) list.add('spec.rollout.tracks', `blueGreen needs exactly two tracks (found ${names.length})`);
     if (r.active === undefined) list.add('spec.rollout.active', 'is required for blueGreen (the track the stable Service selects)');
     else if (!names.includes(r.active)) list.add('spec.rollout.active', `track "${r.active}" is not in spec.rollout.tracks (${names.join(', ') || 'none'})`);
+    if (r.primary !== undefined && !names.includes(r.primary)) list.add('spec.rollout.primary', `track "${r.primary}" is not in spec.rollout.tracks (${names.join(', ') || 'none'})`);
     if (r.weight !== undefined) list.add('spec.rollout.weight', 'applies to strategy canary only');
     if (r.canary !== undefined) list.add('spec.rollout.canary', 'applies to strategy canary only');
     for (const n of names) checkTrack(list, spec, r.tracks![n], `spec.rollout.tracks.${n}`);
@@ -79,78 +75,39 @@ export function checkRollout(list: IssueList, spec: ModelServingSpec): void {
     else checkTrack(list, spec, r.canary, 'spec.rollout.canary');
     if (r.tracks !== undefined) list.add('spec.rollout.tracks', 'applies to strategy blueGreen only');
     if (r.active !== undefined) list.add('spec.rollout.active', 'applies to strategy blueGreen only');
-    if (!spec.ingress && !spec.gateway) list.add('spec.rollout', 'canary weights are applied by the Ingress (nginx canary) or the Gateway API HTTPRoute: set spec.ingress or spec.gateway');
-    const cls = spec.ingress?.className ?? NGINX_CLASS;
-    if (spec.ingress && cls !== NGINX_CLASS) {
-      list.add('spec.rollout', `canary weights through an Ingress use the ingress-nginx canary annotations; ingress class "${cls}" does not read them (use spec.gateway alone, or ingress class nginx)`);
+    if (r.primary !== undefined) list.add('spec.rollout.primary', 'applies to strategy blueGreen only');
+    if (!spec.ingress && !spec.gateway) list.add('spec.rollout', 'canary weights are applied by the Gateway API HTTPRoute or the ingress-nginx canary Ingress: set spec.gateway (or spec.ingress with className: nginx)');
+    if (spec.ingress && spec.ingress.className !== NGINX_CLASS) {
+      list.add('spec.rollout', `canary weights through an Ingress use the ingress-nginx canary annotations, written only with spec.ingress.className: nginx (${classText(spec.ingress.className)}); use spec.gateway alone, or className: nginx`);
+    }
+    const max = spec.autoscaling?.maxReplicas;
+    const own = r.canary?.replicas;
+    if (own !== undefined && max !== undefined && own > max) {
+      list.add('spec.rollout.canary.replicas', `(${own}) must be <= spec.autoscaling.maxReplicas (${max}): it is the floor of the canary's autoscaler`);
     }
   }
+  checkTrackScopedQuery(list, doc);
 }
 
-function checkIngress(list: IssueList, spec: ModelServingSpec): void {
-  const ing = spec.ingress;
-  if (!ing) return;
-  const cls = ing.className ?? NGINX_CLASS;
-  checkAnnotationKeys(list, 'spec.ingress.annotations', ing.annotations);
-  const user = ing.annotations ?? {};
-  if (cls !== NGINX_CLASS) {
-    for (const [field, anns] of Object.entries(NGINX_FIELD_ANNOTATIONS)) {
-      if (ing[field as keyof typeof NGINX_FIELD_ANNOTATIONS] !== undefined) {
-        list.add(`spec.ingress.${field}`, `becomes the ingress-nginx annotation ${anns.join(' and ')}; ingress class "${cls}" does not read it (configure it in that controller, or use className: nginx)`);
-      }
-    }
-    const prefix = routePrefix(ing.path);
-    if (prefix) {
-      list.add('spec.ingress.path', `a path prefix is stripped with the ingress-nginx rewrite-target annotation; ingress class "${cls}" does not read it (leave path out for per-model routes, set path: /, or use spec.gateway, which strips it with a URLRewrite filter)`);
-    }
-    return;
-  }
-  for (const [field, anns] of Object.entries(NGINX_FIELD_ANNOTATIONS)) {
-    if (ing[field as keyof typeof NGINX_FIELD_ANNOTATIONS] === undefined) continue;
-    for (const a of anns) {
-      if (user[a] !== undefined) list.add(`spec.ingress.annotations${key(a)}`, `conflicts with spec.ingress.${field}, which sets it; set one of them`);
-    }
-  }
-  for (const a of Object.keys(user)) {
-    if (a === `${NGINX_PREFIX}/rewrite-target` || a === `${NGINX_PREFIX}/use-regex`) {
-      list.add(`spec.ingress.annotations${key(a)}`, 'is generated from spec.ingress.path (a prefix is stripped with rewrite-target); setting it would break the per-model or prefix routes');
-    } else if (a.startsWith(`${NGINX_PREFIX}/canary`)) {
-      list.add(`spec.ingress.annotations${key(a)}`, 'is generated for the canary Ingress from spec.rollout; set spec.rollout.strategy: canary and spec.rollout.weight instead');
-    }
-  }
+/** How an Ingress's class reads in an error: `className is "traefik"`, or the default IngressClass. */
+export function classText(className: string | undefined): string {
+  return className === undefined ? "className is not set: the cluster's default IngressClass serves the Ingress" : `className is "${className}"`;
 }
 
-function checkGateway(list: IssueList, spec: ModelServingSpec): void {
-  const gw = spec.gateway;
-  if (!gw) return;
-  const path = gw.path ?? spec.ingress?.path;
-  const runtime = getRuntime(spec.runtime);
-  if (path === undefined && runtime.modelRoutePrefix && spec.models.length > MAX_ROUTE_MATCHES) {
-    list.add('spec.gateway', `per-model routes need one HTTPRoute match per model and a rule holds at most ${MAX_ROUTE_MATCHES} (found ${spec.models.length} models): set spec.gateway.path`);
-  }
-}
-
-function checkNetworkPolicy(list: IssueList, spec: ModelServingSpec): void {
-  const np = spec.networkPolicy;
-  const mode = spec.mode ?? 'online';
-  if (mode === 'batch') {
-    if (np) list.add('spec.networkPolicy', 'applies to modes online and edge (mode is batch: its pods serve no traffic)');
-    return;
-  }
-  const enabled = np?.enabled ?? true;
-  if (!enabled) {
-    for (const f of ['allowFromNamespaces', 'metricsFromNamespaces'] as const) {
-      if (np?.[f] !== undefined) list.add(`spec.networkPolicy.${f}`, 'has no effect with spec.networkPolicy.enabled: false');
-    }
-    return;
-  }
-  if (np?.allowFromNamespaces !== undefined) return;
-  const cls = spec.ingress?.className ?? NGINX_CLASS;
-  if (spec.ingress && cls !== NGINX_CLASS) {
-    list.add('spec.networkPolicy.allowFromNamespaces', `is required with ingress class "${cls}": list the namespace of its controller (the default [ingress-nginx, monitoring] admits ingress-nginx only), or set spec.networkPolicy.enabled: false`);
-  }
-  if (spec.gateway) {
-    list.add('spec.networkPolicy.allowFromNamespaces', "is required with spec.gateway: list the namespace where the Gateway's proxy pods run (it depends on the implementation), or set spec.networkPolicy.enabled: false");
+/**
+ * With a rollout, each track's ScaledObject runs spec.autoscaling.keda.query scoped to its own pods: the track
+ * matcher is added to every selector of this spec's metrics job. A query with no such selector cannot be scoped.
+ */
+function checkTrackScopedQuery(list: IssueList, doc: ModelServingDocument): void {
+  const a = doc.spec.autoscaling;
+  const query = (a?.keda?.query ?? '').trim();
+  if (a?.engine !== 'keda' || query === '' || list.items.some((i) => i.path === 'spec.autoscaling.keda.query')) return;
+  const job = `${doc.metadata.name}-metrics`;
+  const scope = scopeQueryToTrack(query, job, TRACK_SERIES_LABEL, 'x');
+  if (scope.presetTrack) {
+    list.add('spec.autoscaling.keda.query', `matches on ${TRACK_SERIES_LABEL} itself: with a rollout every track's ScaledObject gets its own ${TRACK_SERIES_LABEL} matcher, added to each selector with job="${job}"; leave it out`);
+  } else if (scope.scoped === 0) {
+    list.add('spec.autoscaling.keda.query', `has no selector with job="${job}" (this spec's metrics): with a rollout each track's ScaledObject must read its own track's load, which is done by adding ${TRACK_SERIES_LABEL}="<track>" to those selectors; select this spec's series with job="${job}"`);
   }
 }
 
@@ -160,7 +117,7 @@ export function lowestReplicas(spec: ModelServingSpec): { count: number; field: 
   return { count: spec.replicas ?? 1, field: 'spec.replicas' };
 }
 
-function checkDisruptionBudget(list: IssueList, spec: ModelServingSpec): void {
+export function checkDisruptionBudget(list: IssueList, spec: ModelServingSpec): void {
   const d = spec.disruption;
   if (!d || (spec.mode ?? 'online') !== 'online') return;
   const { count, field } = lowestReplicas(spec);
@@ -173,14 +130,6 @@ function checkDisruptionBudget(list: IssueList, spec: ModelServingSpec): void {
   if (d.maxUnavailable === 0 || d.maxUnavailable === '0%') {
     list.add('spec.disruption.maxUnavailable', `(${d.maxUnavailable}): ${never}; use at least 1`);
   }
-}
-
-/** Rules of spec.ingress, spec.gateway, spec.networkPolicy and spec.disruption. */
-export function checkTraffic(list: IssueList, spec: ModelServingSpec): void {
-  checkIngress(list, spec);
-  checkGateway(list, spec);
-  checkNetworkPolicy(list, spec);
-  checkDisruptionBudget(list, spec);
 }
 
 /**

@@ -17,6 +17,7 @@ const AREAS: Record<string, string> = {
   'inference-pool': 'Inference pool and endpoint picker', 'llm-scaling': 'LLM autoscaling and scale to zero', 'lora': 'LoRA adapters',
   'downloads': 'Model downloads and URIs', 'gpu': 'GPU generation vs image', 'pod-fields': 'Pod fields', 'resources': 'Resources',
   'triton-rules': 'Triton: TensorRT and ensembles',
+  'canary-sizing': 'Rollout track sizes and autoscaler queries', 'exposure': 'What the routes publish', 'names': 'Object names across specs',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

@@ -30,7 +30,7 @@ export const ScalingSchemas = {
       serverAddress: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Prometheus URL (required for engine keda).' })),
       threshold: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Target value of the query per replica (required for engine keda).' })),
       activationThreshold: Opt(Type.Number({ minimum: 0, description: 'Value above which KEDA scales from 0 to 1 (only with minReplicas 0). @default - 0 (KEDA default)' })),
-      query: Opt(Type.String({ description: "PromQL query returning one number; desired replicas = ceil(value / threshold). @default - the runtime's request rate summed over this spec's pods (of each track); an empty string also means the default" })),
+      query: Opt(Type.String({ description: "PromQL query returning one number; desired replicas = ceil(value / threshold). Each track's ScaledObject gets it with model_serving_track=\"<track>\" added to every selector of job=\"<name>-metrics\" (with a rollout, it must have one). @default - the runtime's request rate summed over the track's pods; an empty string also means the default" })),
       cooldownPeriod: Opt(NonNegativeInt('Seconds after the last active trigger before KEDA scales the last replica to 0 (only with minReplicas 0). @default - 300')),
       pollingInterval: Opt(PositiveInt('Seconds between two queries. @default - 30')),
     }, { description: 'engine keda: a ScaledObject with a prometheus trigger.' })),

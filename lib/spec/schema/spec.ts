@@ -79,12 +79,18 @@ const Track = Obj({
   repository: Opt(Repository),
 });
 
+const CanaryTrack = Obj({
+  ...Track.properties,
+  replicas: Opt(PositiveInt('Replicas of the canary track (under spec.autoscaling: the floor of its autoscaler). @default - enough for the weight: ceil(weight% of spec.replicas, or of spec.autoscaling.minReplicas), at least 1')),
+}, { description: 'canary: the canary track (image, model versions, repository, size).' });
+
 const Rollout = Obj({
   strategy: Type.Union([Type.Literal('blueGreen'), Type.Literal('canary')]),
   active: Opt(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 10, description: 'blueGreen: the track the stable Service selects.' })),
+  primary: Opt(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 10, description: 'blueGreen: the track that runs as the Deployment of the spec without a rollout (<name>, pods labelled model-serving/track: stable), so that turning blue-green on or off keeps it serving (docs/TRAFFIC.md). @default - the first track name in alphabetical order' })),
   tracks: Opt(Type.Record(Type.String({ pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 10 }), Track, { description: 'blueGreen: exactly two tracks.' })),
   weight: Opt(Type.Integer({ minimum: 0, maximum: 100, description: 'canary: percent of traffic sent to the canary track.' })),
-  canary: Opt(Track),
+  canary: Opt(CanaryTrack),
 }, { description: 'Blue-green or canary rollout. @default - one Deployment' });
 
 export const SpecSchema = Obj({
@@ -109,9 +115,15 @@ export const SpecSchema = Obj({
     adminKeySecret: Opt(Obj({
       name: DnsLabel('Secret name.', 253),
       key: Type.String({ minLength: 1, description: 'Key of the Secret holding the header value.' }),
-    }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: per-model Ingress routes and the NetworkPolicy limit who reaches them' })),
+    }, { description: 'Restrict Triton\'s administrative APIs (model-repository load/unload, model-config, shared-memory, statistics, trace, logging) on HTTP and gRPC to requests that carry the header admin-key (gRPC: triton-grpc-protocol-admin-key) with this Secret\'s value (Triton --http-restricted-api / --grpc-restricted-protocol). Health, metadata and inference stay open. @default - not restricted: the routes publish only the inference paths, and the NetworkPolicy limits who reaches the rest' })),
   }, { description: 'runtime triton only.' })),
   ...PodSchemas,
+  vllm: Opt(Obj({
+    apiKeySecret: Opt(Obj({
+      name: DnsLabel('Secret name.', 253),
+      key: Type.String({ minLength: 1, description: 'Key of the Secret holding the API key.' }),
+    }, { description: "Require this API key (Authorization: Bearer <key>) on vLLM's OpenAI API: the Secret's value reaches the server as VLLM_API_KEY. /health (the probes) and /metrics (the scrape) stay open (docs/RUNTIMES.md). @default - no API key: the routes and the NetworkPolicy limit who reaches the server" })),
+  }, { description: 'runtime vllm only.' })),
   ...TrafficSchemas,
   ...ScalingSchemas,
   ...LlmSchemas,
@@ -185,3 +197,4 @@ export type ModelSpec = ModelServingSpec['models'][number];
 export type RuntimeName = ModelServingSpec['runtime'];
 export type RepositorySpec = Static<typeof Repository>;
 export type TrackSpec = Static<typeof Track>;
+export type CanaryTrackSpec = Static<typeof CanaryTrack>;

@@ -12,26 +12,26 @@ export const ROUTE_PATH_PATTERN = '^/[A-Za-z0-9_./-]*$';
 /** A DNS-1123 subdomain (IngressClass names, Gateway listener names). */
 const SUBDOMAIN_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
 
-const PATH_DEFAULT = 'one prefix path per model at the runtime\'s per-model URL (Triton /v2/models/<model>), so several specs can share a host; / for runtimes whose URLs do not name the model';
+const PATH_DEFAULT = 'the runtime\'s inference API paths at their own URLs (Triton /v2/models/<model>/infer, ...; docs/TRAFFIC.md), so several specs can share a host; / means the same';
 
 export const TrafficSchemas = {
   ingress: Opt(Obj({
     host: Type.String({ pattern: HOSTNAME_PATTERN, maxLength: 253, description: 'Host name the Ingress answers.' }),
     path: Opt(Type.String({
       pattern: ROUTE_PATH_PATTERN,
-      description: `Path prefix of this spec on the host: requests under it reach the server with the prefix stripped (ingress-nginx rewrite-target); / sends every path on the host to this spec. @default - ${PATH_DEFAULT}`,
+      description: `Path prefix of this spec on the host: the inference API paths are published under it and reach the server with the prefix stripped (ingress-nginx rewrite-target, class nginx only). @default - ${PATH_DEFAULT}`,
     })),
-    className: Opt(Type.String({ pattern: SUBDOMAIN_PATTERN, maxLength: 253, description: 'ingressClassName. maxBodySize, timeoutSeconds, rateLimitRps, a path prefix and canary weights are ingress-nginx annotations and need class nginx. @default - nginx' })),
+    className: Opt(Type.String({ pattern: SUBDOMAIN_PATTERN, maxLength: 253, description: 'ingressClassName. ingress-nginx annotations (maxBodySize, timeoutSeconds, rateLimitRps, a path prefix, canary weights, streaming defaults) are written only for class nginx; ingress-nginx is retired (prefer spec.gateway). @default - not set: the cluster\'s default IngressClass takes the Ingress, and no ingress-nginx annotation is written' })),
     maxBodySize: Opt(Type.String({ pattern: '^[0-9]+[kKmMgG]?$', description: 'ingress-nginx proxy-body-size, e.g. 50m (larger requests get 413). @default - not set (ingress-nginx default 1m)' })),
-    timeoutSeconds: Opt(PositiveInt('ingress-nginx proxy-read-timeout and proxy-send-timeout, in seconds. @default - not set (ingress-nginx default 60)')),
+    timeoutSeconds: Opt(PositiveInt('ingress-nginx proxy-read-timeout and proxy-send-timeout, in seconds. @default - the runtime\'s route timeout where it has one (vllm: 3600, with proxy-buffering off), else not set (ingress-nginx default 60)')),
     rateLimitRps: Opt(PositiveInt('ingress-nginx limit-rps: requests per second per client IP and controller replica (burst 5x; excess gets 503). @default - no limit')),
     tls: Opt(Obj({ secretName: DnsLabel('TLS Secret (kubernetes.io/tls) for the host.', 253) }, { description: 'Terminate TLS for the host at the Ingress. @default - no TLS section' })),
-    annotations: Opt(StringMap('Extra Ingress annotations, copied verbatim (also onto the canary Ingress). They must not set what the fields above generate. @default - none')),
-  }, { description: 'Expose the HTTP port through an Ingress (and the canary through a second, nginx canary Ingress).' })),
+    annotations: Opt(StringMap('Extra Ingress annotations, copied verbatim (also onto the canary Ingress). They must not set what the fields above generate, nor the ingress-nginx rewrite and canary annotations; the same holds for metadata.annotations, which reach the Ingress too. @default - none')),
+  }, { description: 'Expose the inference APIs through an Ingress, for controllers other than a Gateway API implementation (and a canary through a second, ingress-nginx canary Ingress). Needs spec.networkPolicy.allowFromNamespaces (the controller\'s namespace).' })),
   gateway: Opt(Obj({
     parentRef: Obj({
       name: DnsLabel('Gateway name.', 253),
-      namespace: Opt(DnsLabel('Gateway namespace (its listener must allow routes from this namespace). @default - the spec namespace')),
+      namespace: Opt(DnsLabel('Gateway namespace (its listener must allow routes from this namespace); the NetworkPolicy admits it. @default - the spec namespace')),
       sectionName: Opt(Type.String({ pattern: SUBDOMAIN_PATTERN, maxLength: 253, description: 'Listener name. @default - every listener of the Gateway' })),
     }, { description: 'The Gateway the HTTPRoute attaches to.' }),
     hostnames: Opt(Type.Array(Type.String({ pattern: HOSTNAME_PATTERN, maxLength: 253 }), {
@@ -40,20 +40,20 @@ export const TrafficSchemas = {
     })),
     path: Opt(Type.String({
       pattern: ROUTE_PATH_PATTERN,
-      description: `Path prefix of this spec: matched with PathPrefix and stripped with a URLRewrite ReplacePrefixMatch filter; / sends every path to this spec. @default - ingress.path when set, else ${PATH_DEFAULT}`,
+      description: `Path prefix of this spec: the inference API paths are published under it (one rule each, at most 16) and the prefix is stripped with a URLRewrite filter. @default - ingress.path when set, else ${PATH_DEFAULT}`,
     })),
-    timeoutSeconds: Opt(Type.Integer({ minimum: 1, maximum: 86400, description: 'HTTPRoute rules[].timeouts.request, in seconds. @default - not set (the implementation\'s default)' })),
-  }, { description: 'Expose the HTTP port through a Gateway API (gateway.networking.k8s.io/v1) HTTPRoute; canary weights become backendRef weights.' })),
+    timeoutSeconds: Opt(Type.Integer({ minimum: 1, maximum: 86400, description: 'HTTPRoute rules[].timeouts.request, in seconds: the whole request, a streamed response included. @default - the runtime\'s route timeout where it has one (vllm: 3600), else not set (the implementation\'s default)' })),
+  }, { description: 'Expose the inference APIs through a Gateway API (gateway.networking.k8s.io/v1) HTTPRoute, the default way in; canary weights become backendRef weights.' })),
   networkPolicy: Opt(Obj({
-    enabled: Opt(Type.Boolean({ description: 'Emit the NetworkPolicy. @default - true (modes online and edge)' })),
+    enabled: Opt(Type.Boolean({ description: 'Emit the NetworkPolicy. @default - true (mode batch: a policy that admits no other pod)' })),
     allowFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), {
       uniqueItems: true,
-      description: 'Namespaces (by their kubernetes.io/metadata.name label) allowed to reach the serving ports; required with a non-nginx ingress class or spec.gateway, whose proxies run in namespaces only you know. @default - [ingress-nginx, monitoring]',
+      description: 'More namespaces (by their kubernetes.io/metadata.name label) allowed to reach the serving ports, besides the spec\'s own and the Gateway\'s; required with spec.ingress (the controller\'s namespace). @default - none: only the spec\'s namespace and the namespace of spec.gateway.parentRef',
     })),
     metricsFromNamespaces: Opt(Type.Array(DnsLabel('namespace'), { uniqueItems: true, description: 'Namespaces allowed to scrape the metrics port. @default - [monitoring]' })),
-  }, { description: 'NetworkPolicy on ingress: only these namespaces and pods of the same app reach the pods; egress stays open (downloads, DNS). @default - enabled' })),
+  }, { description: 'NetworkPolicy on ingress: only the spec\'s namespace, the Gateway\'s and the listed ones reach the serving ports, the monitoring namespaces the metrics port; egress stays open (downloads, DNS). @default - enabled' })),
   disruption: Opt(Obj({
-    minAvailable: Opt(IntOrPercent('PodDisruptionBudget minAvailable; a number must be below the replica count (spec.autoscaling.minReplicas under autoscaling). @default - 1 when more than one replica')),
+    minAvailable: Opt(IntOrPercent('PodDisruptionBudget minAvailable; a number must be below the replica count (spec.autoscaling.minReplicas under autoscaling); a canary with fewer replicas gets no budget. @default - 1 when more than one replica')),
     maxUnavailable: Opt(IntOrPercent('PodDisruptionBudget maxUnavailable (instead of minAvailable); must not be 0. @default - not set')),
   }, { description: 'PodDisruptionBudget, one per track. @default - minAvailable 1 when the track runs more than one replica, else none' })),
   rollingUpdate: Opt(Obj({

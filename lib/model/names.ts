@@ -1,0 +1,122 @@
+/**
+ * The names of the objects a spec generates, known before synthesis, so that two specs of one namespace whose
+ * objects would overwrite each other (`foo` and `foo-metrics`: both write a Service `foo-metrics`) are refused
+ * when the specs are validated. `test/names.test.ts` checks this list against what synthesis writes.
+ */
+import type { ModelServingDocument } from '../spec/schema/spec';
+import type { SpecIssue } from '../spec/errors';
+import { ServingContext } from './context';
+import { poolPlans } from './pools';
+
+/** A generated object: `Kind/name`, in the spec's namespace. */
+export type ObjectKey = `${string}/${string}`;
+
+/**
+ * The `Kind/name` of every namespaced object `doc` generates (what the constructs write, condition by condition),
+ * except PodDisruptionBudgets (named like their Deployment).
+ */
+export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
+  const { name, namespace, labels, annotations } = doc.metadata;
+  const ctx = new ServingContext({ ...doc.spec, name, namespace, labels, annotations });
+  const spec = ctx.spec;
+  const out: ObjectKey[] = [];
+  const add = (kind: string, n: string) => out.push(`${kind}/${n}`);
+  if (!spec.serviceAccountName) add('ServiceAccount', name);
+  // Repository: PersistentVolumeClaims the spec creates (one per distinct repository)
+  const created = new Set<unknown>();
+  for (const t of ctx.tracks) {
+    if (!t.repository.pvc?.create || created.has(t.repository)) continue;
+    created.add(t.repository);
+    add('PersistentVolumeClaim', t.repository === spec.repository ? `${name}-models` : `${name}-${t.key}-models`);
+  }
+  // Workload: the runtime's ConfigMap of each track, and the controller
+  for (const t of ctx.tracks) {
+    if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
+    if (ctx.mode === 'online') add('Deployment', t.name);
+  }
+  if (ctx.mode === 'edge') add('DaemonSet', name);
+  if (ctx.mode === 'batch') {
+    add('ConfigMap', `${name}-batch-client`);
+    add(spec.batch?.schedule === undefined ? 'Job' : 'CronJob', name);
+  }
+  // Autoscaling: one autoscaler per track, the adapter rules, one VPA per track
+  const a = spec.autoscaling;
+  if (a) {
+    const hpa = (a.engine ?? 'hpa') === 'hpa';
+    for (const t of ctx.tracks) add(hpa ? 'HorizontalPodAutoscaler' : 'ScaledObject', t.name);
+    const podsMetric = a.targetInferencesPerSecondPerPod ?? a.targetQueueTimeMilliseconds ?? a.targetPendingRequestsPerPod;
+    if (hpa && podsMetric !== undefined) add('ConfigMap', `${name}-metrics-adapter-rule`);
+  }
+  if (spec.verticalAutoscaling) for (const t of ctx.tracks) add('VerticalPodAutoscaler', t.name);
+  if (ctx.mode !== 'batch') {
+    // Services: stable, preview or canary, metrics
+    add('Service', name);
+    for (const t of ctx.tracks) if (t.role === 'preview' || t.role === 'canary') add('Service', `${name}-${t.role}`);
+    add('Service', `${name}-metrics`);
+    // Observability
+    const mon = spec.monitoring ?? {};
+    if (mon.serviceMonitor !== false) add('ServiceMonitor', name);
+    if (mon.prometheusRule !== false) add('PrometheusRule', name);
+    if (mon.dashboard !== false) add('ConfigMap', `${name}-dashboard`);
+    // Routes
+    if (spec.ingress) {
+      add('Ingress', name);
+      if (ctx.tracks.some((t) => t.role === 'canary')) add('Ingress', `${name}-canary`);
+    }
+    if (spec.gateway) add('HTTPRoute', name);
+    // InferencePools and their endpoint pickers (lib/constructs/inference-pool.ts, endpoint-picker.ts)
+    const pools = poolPlans(ctx);
+    for (const p of pools) {
+      add('InferencePool', p.name);
+      for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Deployment', 'Service']) add(kind, p.picker);
+    }
+    if (pools.length) {
+      if (spec.networkPolicy?.enabled ?? true) add('NetworkPolicy', `${name}-epp`), add('NetworkPolicy', `${name}-epp-to-servers`);
+      if (spec.monitoring?.serviceMonitor !== false) add('ServiceMonitor', `${name}-epp`);
+    }
+  }
+  // TrafficPolicy: the NetworkPolicy (every mode). PodDisruptionBudgets are named like their track's Deployment,
+  // so a budget can clash only where that Deployment does: they are not listed
+  if (spec.networkPolicy?.enabled ?? true) add('NetworkPolicy', name);
+  return out;
+}
+
+/** A spec to check for clashes: its document and where it came from. */
+export interface NamedSpec {
+  readonly document: ModelServingDocument;
+  readonly file?: string;
+  /** 1-based position of the document in its file. */
+  readonly index: number;
+}
+
+const where = (s: NamedSpec) => `${s.document.metadata.name}${s.file ? ` (${s.file}, document ${s.index})` : ''}`;
+
+/**
+ * Every pair of specs of one namespace that would write an object of the same kind and name; reported at the
+ * later spec's metadata.name, naming the object and the other spec. Specs of the same name are left to the
+ * unique-name rule.
+ */
+export function nameClashes(specs: readonly NamedSpec[]): SpecIssue[] {
+  const owners = new Map<string, NamedSpec>();
+  const issues: SpecIssue[] = [];
+  if (specs.length < 2) return issues;
+  for (const s of specs) {
+    const ns = s.document.metadata.namespace ?? 'default';
+    const reported = new Set<string>();
+    for (const k of new Set(generatedObjectKeys(s.document))) {
+      const id = `${ns}\0${k}`;
+      const prev = owners.get(id);
+      if (!prev) {
+        owners.set(id, s);
+      } else if (prev.document.metadata.name !== s.document.metadata.name && !reported.has(prev.document.metadata.name)) {
+        reported.add(prev.document.metadata.name);
+        issues.push({
+          ...(s.file !== undefined ? { file: s.file } : {}),
+          path: 'metadata.name',
+          message: `"${s.document.metadata.name}" and the spec ${where(prev)} both write ${k} in namespace ${ns}: one would overwrite the other; rename one of them`,
+        });
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,57 @@
+/** model-serving lint about how clients reach a model: unreachable models, edge clients, Gateway proxies, ingress-nginx. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { lintDocument } from '../lib/lint';
+import { tritonDoc } from './support/synth';
+
+const warning = (doc: any, path: string) => lintDocument(doc).filter((w) => w.path === path).map((w) => w.message);
+const gateway = { parentRef: { name: 'inference', namespace: 'gateway-system' } };
+const RETIRED = 'ingress-nginx is retired: its best-effort maintenance ended in March 2026, with no releases or security fixes since (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement; kubernetes/ingress-nginx README); move to spec.gateway: set spec.gateway.parentRef to your Gateway (the HTTPRoute takes its hostname and path from spec.ingress while both are set), apply, check that the HTTPRoute is Accepted and serves, then remove spec.ingress (docs/TRAFFIC.md, "Moving from ingress-nginx")';
+
+test('warns when nothing outside the spec\'s namespace can reach the model', () => {
+  assert.deepEqual(warning(tritonDoc(), 'spec.networkPolicy'), [
+    'nothing outside namespace ml can reach the model: there is no spec.gateway or spec.ingress, and the NetworkPolicy admits only pods of ml; set spec.gateway, or list the clients\' namespaces in spec.networkPolicy.allowFromNamespaces',
+  ]);
+  assert.deepEqual(warning(tritonDoc({ networkPolicy: { allowFromNamespaces: ['apps'] } }), 'spec.networkPolicy'), []);
+  assert.deepEqual(warning(tritonDoc({ networkPolicy: { allowFromNamespaces: ['ml'] } }), 'spec.networkPolicy').length, 1, 'its own namespace is no client from outside');
+  assert.deepEqual(warning(tritonDoc({ gateway }), 'spec.networkPolicy'), []);
+  assert.deepEqual(warning(tritonDoc({ networkPolicy: { enabled: false } }), 'spec.networkPolicy'), []);
+});
+
+test('warns that an edge node\'s clients in other namespaces are dropped', () => {
+  const doc = parse(readFileSync('templates/triton-edge-cpu.yaml', 'utf8'));
+  assert.deepEqual(warning(doc, 'spec.networkPolicy.allowFromNamespaces'), [
+    `mode edge: clients on an edge node reach its server through Service ${doc.metadata.name} (internalTrafficPolicy: Local) from pods of namespace ${doc.metadata.namespace}, or from the node itself (host network); pods of other namespaces are dropped: list their namespaces`,
+  ]);
+  doc.spec.networkPolicy = { allowFromNamespaces: ['store-apps'] };
+  assert.deepEqual(warning(doc, 'spec.networkPolicy.allowFromNamespaces'), []);
+});
+
+test('warns that the Gateway\'s proxies may run outside the Gateway\'s namespace', () => {
+  assert.deepEqual(warning(tritonDoc({ gateway }), 'spec.networkPolicy.allowFromNamespaces'), [
+    "not set: the NetworkPolicy admits the Gateway's namespace gateway-system, where implementations that deploy a proxy per Gateway run it; an implementation that runs its proxies elsewhere (Envoy Gateway by default: its controller's namespace, envoy-gateway-system) needs that namespace listed, or every request through the route is dropped",
+  ]);
+  assert.deepEqual(warning(tritonDoc({ gateway, networkPolicy: { allowFromNamespaces: ['envoy-gateway-system'] } }), 'spec.networkPolicy.allowFromNamespaces'), []);
+});
+
+test('warns that ingress-nginx is retired and how to move to spec.gateway', () => {
+  const nginx = tritonDoc({ ingress: { host: 'a.example.org', className: 'nginx' }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] } });
+  assert.deepEqual(warning(nginx, 'spec.ingress.className'), [RETIRED]);
+  const unset = tritonDoc({ ingress: { host: 'a.example.org' }, networkPolicy: { allowFromNamespaces: ['ingress-system'] } });
+  assert.match(warning(unset, 'spec.ingress.className')[0], /^not set: the cluster's default IngressClass serves this Ingress, and no ingress-nginx annotation is written\. If that class is ingress-nginx: it is retired/);
+  const traefik = tritonDoc({ ingress: { host: 'a.example.org', className: 'traefik' }, networkPolicy: { allowFromNamespaces: ['traefik'] } });
+  assert.deepEqual(warning(traefik, 'spec.ingress.className'), []);
+});
+
+test('warns that vLLM streams through an ingress class whose timeout and buffering only its controller sets', () => {
+  const doc = parse(readFileSync('templates/vllm-llama.yaml', 'utf8'));
+  doc.spec.ingress = { host: 'llm.example.org', className: 'traefik' };
+  doc.spec.networkPolicy = { allowFromNamespaces: ['traefik'] };
+  assert.deepEqual(warning(doc, 'spec.ingress'), [
+    'runtime vllm streams its responses: configure a request timeout of at least 3600 seconds and no response buffering in the controller of ingress class "traefik" (written here for spec.gateway and class nginx only), or streamed completions are cut or held back',
+  ]);
+  doc.spec.ingress.className = 'nginx';
+  assert.deepEqual(warning(doc, 'spec.ingress'), []);
+});

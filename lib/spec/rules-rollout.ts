@@ -7,6 +7,7 @@ import type { ModelServingSpec, TrackSpec } from './schema/spec';
 import type { IssueList, SpecIssue } from './errors';
 import { checkImage, imageRepoName } from './image';
 import { checkAnnotationKeys } from './labels';
+import { isZeroIntOrPercent } from './rules-input';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 
 /** The ingress class whose annotations (ingress-nginx, `nginx.ingress.kubernetes.io/*`) this library writes. */
@@ -170,7 +171,7 @@ function checkDisruptionBudget(list: IssueList, spec: ModelServingSpec): void {
   } else if (d.minAvailable === '100%') {
     list.add('spec.disruption.minAvailable', `(100%): ${never}`);
   }
-  if (d.maxUnavailable === 0 || d.maxUnavailable === '0%') {
+  if (isZeroIntOrPercent(d.maxUnavailable)) {
     list.add('spec.disruption.maxUnavailable', `(${d.maxUnavailable}): ${never}; use at least 1`);
   }
 }

@@ -50,6 +50,8 @@ export function describeValue(v: unknown, source?: string): string {
     const text = source ?? (Number.isNaN(v) ? 'NaN' : String(v));
     return `${text}, which is ${what}`;
   }
+  // a number as written: 9007199254740993 parses to ...992, 0x10 to 16
+  if (typeof v === 'number' && source !== undefined) return source;
   if (typeof v === 'bigint') return `${v}`;
   return JSON.stringify(v) ?? String(v);
 }

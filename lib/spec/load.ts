@@ -10,6 +10,7 @@ import { DocumentSchema, ModelServingDocument, API_VERSION, KIND } from './schem
 import { SpecError, SpecIssue, pointerToPath, pointerSegments, describeValue } from './errors';
 import { checkRules, RULES, RUNTIME_RULE, RUNTIME_RULE_INPUTS } from './rules';
 import { runRulesOnPartial } from './partial';
+import { applyNamespace } from './namespace';
 import { INT32_MAX, INT64_SAFE_MAX } from './schema/common';
 
 /** Largest spec file accepted (a model spec is a few KiB; this stops accidental or hostile input early). */
@@ -75,6 +76,13 @@ export function didYouMean(unknown: string, known: readonly string[]): string | 
 const enumValues = (s: Record<string, any>): unknown[] | undefined =>
   Array.isArray(s.anyOf) && s.anyOf.length && s.anyOf.every((x: any) => 'const' in x) ? s.anyOf.map((x: any) => x.const) : undefined;
 
+/** How a message names one variant of a union. */
+function variantName(v: Record<string, any>): string {
+  if (v.type === 'string' && v.pattern === '^[0-9]+%$') return 'a percentage such as 25%';
+  const names: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list' };
+  return names[v.type] ?? 'another form';
+}
+
 function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   const s = e.schema as Record<string, any>;
   const T = ValueErrorType;
@@ -89,12 +97,20 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
     return hint ? `unknown field (did you mean "${hint}"?)` : 'unknown field';
   }
   const choices = enumValues(s);
-  if (choices) return `must be one of: ${choices.join(', ')}${got(e.value)}`;
+  if (choices) {
+    const hint = typeof e.value === 'string' ? didYouMean(e.value, choices.map(String)) : undefined;
+    return `must be one of: ${choices.join(', ')}${hint ? ` (got ${describeValue(e.value)}; did you mean "${hint}"?)` : got(e.value)}`;
+  }
+  const negative = (typeof e.value === 'string' && /^\s*-/.test(e.value)) || (typeof e.value === 'number' && e.value < 0);
   if (Array.isArray(s.anyOf) && s.anyOf.some((x: any) => x.format === 'quantity')) {
-    const negative = (typeof e.value === 'string' && /^\s*-/.test(e.value)) || (typeof e.value === 'number' && e.value < 0);
     return negative ? `must not be negative${got(e.value)}` : `must be a Kubernetes quantity such as 500m, 4 or 8Gi${got(e.value)}`;
   }
-  const what = s.description ? ` (${String(s.description).split(/\. |\.$| @default/)[0]})` : '';
+  if (e.type === T.Union && Array.isArray(s.anyOf)) {
+    if (negative && typeof e.value === 'number' && s.anyOf.every((x: any) => x.minimum === undefined || x.minimum >= 0)) return `must not be negative${got(e.value)}`;
+    return `must be ${s.anyOf.map(variantName).join(' or ')}${got(e.value)}`;
+  }
+  // the first sentence of the description ("e.g." and "i.e." do not end one)
+  const what = s.description ? ` (${String(s.description).split(/(?<!\be\.g|\bi\.e)\. |\.$| @default/)[0]})` : '';
   const max = s.maximum === INT32_MAX ? `${INT32_MAX}, the largest Kubernetes integer (int32)`
     : s.maximum === INT64_SAFE_MAX ? `${INT64_SAFE_MAX} (2^53 - 1: larger whole numbers are not exact in YAML or JSON)` : s.maximum;
   switch (e.type) {
@@ -211,10 +227,7 @@ export function parseSpecs(text: string, file?: string, options: LoadOptions = {
       return;
     }
     if (raw === null || raw === undefined) return; // an empty document, e.g. after a trailing '---'
-    const meta = (raw as Record<string, unknown>).metadata;
-    if (options.namespace !== undefined && meta && typeof meta === 'object' && !Array.isArray(meta)) {
-      (meta as Record<string, unknown>).namespace = options.namespace;
-    }
+    if (options.namespace !== undefined) applyNamespace(raw, options.namespace);
     const sourceOf = (pointer: string) => {
       const node = d.getIn(pointerSegments(pointer), true);
       return isScalar(node) && typeof node.source === 'string' ? node.source : undefined;

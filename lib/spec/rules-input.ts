@@ -143,6 +143,22 @@ export function isZeroIntOrPercent(v: number | string | undefined): boolean {
   return v === 0 || (typeof v === 'string' && /^0+%$/.test(v));
 }
 
+/**
+ * Deployment rolling-update bounds (kubernetes pkg/apis/apps/validation ValidateRollingUpdateDeployment):
+ * maxUnavailable "may not be 0 when maxSurge is 0" and "should not be more than 100%".
+ */
+function checkRollingUpdateZero(list: IssueList, spec: ModelServingSpec): void {
+  const ru = spec.rollingUpdate;
+  // unset: maxSurge defaults to 0 and maxUnavailable to 1 (workload.ts, schema @default)
+  if (ru && isZeroIntOrPercent(ru.maxSurge ?? 0) && isZeroIntOrPercent(ru.maxUnavailable ?? 1)) {
+    list.add('spec.rollingUpdate', `maxSurge (${ru.maxSurge ?? '0, the default'}) and maxUnavailable (${ru.maxUnavailable}) cannot both be 0: the rollout could never progress`);
+  }
+}
+function checkRollingUpdatePercent(list: IssueList, spec: ModelServingSpec): void {
+  const u = spec.rollingUpdate?.maxUnavailable;
+  if (typeof u === 'string' && Number(u.slice(0, -1)) > 100) list.add('spec.rollingUpdate.maxUnavailable', `(${u}) must not be more than 100%`);
+}
+
 /** The rules of this file, in the form rules.ts runs them. */
 export const INPUT_RULES: readonly ((list: IssueList, doc: ModelServingDocument, options: ValidateOptions) => void)[] = [
   (l, d) => {
@@ -151,6 +167,8 @@ export const INPUT_RULES: readonly ((list: IssueList, doc: ModelServingDocument,
     if (problem) l.add('spec.resources.gpu.resourceName', problem);
   },
   (l, d) => checkServiceName(l, d),
+  (l, d) => checkRollingUpdateZero(l, d.spec),
+  (l, d) => checkRollingUpdatePercent(l, d.spec),
   (l, d) => checkTolerations(l, 'spec.tolerations', d.spec.tolerations),
   (l, d) => checkTolerations(l, 'spec.edge.tolerations', d.spec.edge?.tolerations),
   (l, d) => {

@@ -17,7 +17,7 @@ import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
 import { resolveKubeVersion } from './kube-version';
 import type { ValidateOptions } from './load';
-import { INPUT_RULES, isZeroIntOrPercent } from './rules-input';
+import { INPUT_RULES } from './rules-input';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
@@ -131,14 +131,6 @@ function checkDisruption(list: IssueList, spec: ModelServingSpec): void {
   const d = spec.disruption;
   if (d && d.minAvailable !== undefined && d.maxUnavailable !== undefined) {
     list.add('spec.disruption', 'set minAvailable or maxUnavailable, not both');
-  }
-  const ru = spec.rollingUpdate;
-  // unset: maxSurge defaults to 0 and maxUnavailable to 1 (schema @default)
-  if (ru && isZeroIntOrPercent(ru.maxSurge ?? 0) && isZeroIntOrPercent(ru.maxUnavailable ?? 1)) {
-    list.add('spec.rollingUpdate', `maxSurge (${ru.maxSurge ?? '0, the default'}) and maxUnavailable (${ru.maxUnavailable}) cannot both be 0: the rollout could never progress`);
-  }
-  if (typeof ru?.maxUnavailable === 'string' && Number(ru.maxUnavailable.slice(0, -1)) > 100) {
-    list.add('spec.rollingUpdate.maxUnavailable', `(${ru.maxUnavailable}) must not be more than 100%`);
   }
 }
 

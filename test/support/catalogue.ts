@@ -14,6 +14,8 @@ const AREAS: Record<string, string> = {
   'model-sources': 'Model sources', 'autoscaling': 'Autoscaling', 'plan': 'Capacity plan', 'traffic': 'Ingress, Gateway, NetworkPolicy, PDB',
   'rollout': 'Blue-green and canary', 'observability': 'Monitoring', 'batch': 'Batch mode', 'edge': 'Edge mode', 'pulumi': 'Pulumi',
   'spec-properties': 'Properties over random input', 'kube-version': 'Target Kubernetes version',
+  'input-rules': 'What the API server and controllers would refuse later', 'plain-text-secrets': 'Plain-text credentials',
+  'one-pass': 'One-pass validation and terminal-safe messages', 'cli-output': 'Writing the output folder', 'cli-helm': 'Command line, the way Helm users work',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

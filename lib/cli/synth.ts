@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { SpecError } from '../spec/errors';
+import { SpecError, type SpecIssue } from '../spec/errors';
 import type { SynthesizedManifest } from '../synth';
 import {
   Io, UsageError, loadAll, reportIssues, safe, KUBE_VERSION_OPTION, KUBE_VERSION_HELP, NAMESPACE_OPTION, NAMESPACE_HELP, INPUT_HELP,
@@ -47,14 +47,20 @@ function build(positionals: string[], values: { 'kube-version'?: string; namespa
   const namespace = namespaceOption(values.namespace);
   const { specs, issues } = loadAll(positionals, io, { kubeVersion, namespace });
   if (issues.length) return reportIssues(issues, io);
-  // synthesize everything in memory first: a construct-level error must not leave half the files written
+  // synthesize everything in memory first: an error found while synthesizing (an object over an API server
+  // limit) must not leave half the files written; each spec on its own, so every problem names its file
   const { synthesizeSpecs } = require('../synth') as typeof import('../synth');
-  try {
-    return synthesizeSpecs(specs.map((s) => s.document), { kubeVersion });
-  } catch (e) {
-    if (e instanceof SpecError) return reportIssues(e.issues, io);
-    throw e;
+  const manifests: SynthesizedManifest[] = [];
+  const problems: SpecIssue[] = [];
+  for (const s of specs) {
+    try {
+      manifests.push(...synthesizeSpecs([s.document], { kubeVersion }));
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      problems.push(...e.issues.map((i) => ({ ...i, file: i.file ?? s.file })));
+    }
   }
+  return problems.length ? reportIssues(problems, io) : manifests;
 }
 
 /** Every manifest as one YAML stream (the same documents as the files, in file order). */

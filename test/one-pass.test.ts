@@ -64,6 +64,15 @@ test('rejects a misspelt choice with the choice it was probably meant to be', ()
   assert.equal(specErrors(doc), 'spec.yaml: spec.runtime: must be one of: triton, tfserving, torchserve, vllm (got "trition"; did you mean "triton"?)');
 });
 
+test('rejects a field put one level too high with the place it belongs', () => {
+  const doc: any = tritonDoc({ minReplicas: 2, claimName: 'models', zones: true });
+  assert.equal(specErrors(doc), [
+    'spec.yaml: spec.minReplicas: unknown field (did you mean spec.autoscaling.minReplicas?)',
+    'spec.yaml: spec.claimName: unknown field (did you mean spec.repository.pvc.claimName?)',
+    'spec.yaml: spec.zones: unknown field (did you mean spec.topologySpread.zones?)',
+  ].join('\n'));
+});
+
 test('did-you-mean suggests only close names', () => {
   assert.equal(didYouMean('replica', ['replicas', 'resources']), 'replicas');
   assert.equal(didYouMean('Replicas', ['replicas']), 'replicas');

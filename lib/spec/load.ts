@@ -73,6 +73,24 @@ export function didYouMean(unknown: string, known: readonly string[]): string | 
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(Math.min(unknown.length, best.length) / 3)) ? best : undefined;
 }
 
+/**
+ * A field of this name one or two objects further down (`spec.minReplicas` is `spec.autoscaling.minReplicas`),
+ * as a relative pointer; only when exactly one object has it.
+ */
+function nestedField(s: Record<string, any>, key: string): string | undefined {
+  const found: string[] = [];
+  const walk = (node: Record<string, any> | undefined, prefix: string, depth: number): void => {
+    if (!node || depth > 2) return;
+    for (const v of node.anyOf ?? []) walk(v, prefix, depth);
+    for (const [k, child] of Object.entries<Record<string, any>>(node.properties ?? {})) {
+      if (depth > 0 && k === key) found.push(`${prefix}${k}`);
+      if (child.type === 'object' || child.anyOf) walk(child, `${prefix}${k}/`, depth + 1);
+    }
+  };
+  walk(s, '', 0);
+  return found.length === 1 ? found[0] : undefined;
+}
+
 const enumValues = (s: Record<string, any>): unknown[] | undefined =>
   Array.isArray(s.anyOf) && s.anyOf.length && s.anyOf.every((x: any) => 'const' in x) ? s.anyOf.map((x: any) => x.const) : undefined;
 
@@ -94,7 +112,9 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   if (e.type === T.ObjectAdditionalProperties) {
     const key = pointerSegments(e.path).pop() ?? '';
     const hint = didYouMean(key, Object.keys(s.properties ?? {}));
-    return hint ? `unknown field (did you mean "${hint}"?)` : 'unknown field';
+    if (hint) return `unknown field (did you mean "${hint}"?)`;
+    const nested = nestedField(s, key);
+    return nested ? `unknown field (did you mean ${pointerToPath(`${e.path.slice(0, e.path.lastIndexOf('/'))}/${nested}`)}?)` : 'unknown field';
   }
   const choices = enumValues(s);
   if (choices) {

@@ -4,24 +4,32 @@
  *
  * Phases (DIR/specs holds the generated spec files; synth writes DIR/out, the floors read it):
  * - synth:       the CLI path of `model-serving synth DIR/specs/*.yaml -o DIR/out`: loadAll (parse + validate),
- *                synthesizeSpecs, then the same tmp-file + rename writes as lib/cli/main.ts.
+ *                synthesizeSpecs, then the CLI's own writes (lib/cli/output.ts: exclusive temp files, renames).
  * - floor-yaml:  floor (a): parse the synthesized YAML and serialize it again with the `yaml` package,
  *                using the options cdk8s uses (YAML 1.1, lineWidth 0, keepUndefined).
  * - floor-cdk8s: floor (b): the same objects as plain cdk8s ApiObjects, one App + Chart per spec, then app.synthYaml().
+ * - many-models: ONE spec with N models (DIR is N here; bench/many-models.ts): validateDocument, then
+ *                synthesizeSpecs and the YAML, as synth does for it. In memory: 30,000 models are past the 1 MiB file limit.
  * Modules are loaded and input is prepared (then garbage-collected) before the clock starts: every phase
  * reports its work, not module loading.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { App, ApiObject, Chart } from 'cdk8s';
+import { App, ApiObject, Chart, Yaml } from 'cdk8s';
+import { ModelServingChart } from '../lib/constructs/chart';
 import { loadSpecFiles } from '../lib/model/files';
 import { synthesizeSpecs } from '../lib/synth';
+import { validateDocument } from '../lib/spec/load';
+import { manyModelsSpec } from './generate';
+import { prepareOutputDir, writeOutputs } from '../lib/cli/output';
 
 export type Phase = 'synth' | 'floor-yaml' | 'floor-cdk8s';
+/** The phase of bench/many-models.ts (its DIR argument is the number of models). */
+export type ManyModelsPhase = 'many-models';
 
 export interface ChildResult {
-  readonly phase: Phase;
+  readonly phase: Phase | ManyModelsPhase;
   readonly specs: number;
   readonly objects: number;
   /** Wall time of the measured work, milliseconds. */
@@ -59,14 +67,9 @@ function runSynth(dir: string): Measured {
   const t1 = now();
   const manifests = synthesizeSpecs(specs.map((s) => s.document));
   const t2 = now();
-  mkdirSync(out, { recursive: true });
-  let yamlBytes = 0;
-  for (const m of manifests) {
-    const target = join(out, m.fileName);
-    writeFileSync(`${target}.tmp`, m.yaml);
-    renameSync(`${target}.tmp`, target);
-    yamlBytes += Buffer.byteLength(m.yaml);
-  }
+  prepareOutputDir(out);
+  writeOutputs(out, manifests.map((m) => ({ name: m.fileName, content: m.yaml })));
+  const yamlBytes = manifests.reduce((n, m) => n + Buffer.byteLength(m.yaml), 0);
   const t3 = now();
   return {
     phase: 'synth', specs: specs.length, objects: manifests.reduce((n, m) => n + m.objects.length, 0), ms: t3 - t0,
@@ -104,8 +107,25 @@ function runFloorCdk8s(inputs: { name: string; objects: Record<string, any>[] }[
   return { phase: 'floor-cdk8s', specs: inputs.length, objects, ms: now() - t0, yamlBytes };
 }
 
+function runManyModels(doc: ReturnType<typeof manyModelsSpec>): Measured {
+  const t0 = now();
+  const issues = validateDocument(doc);
+  if (issues.length) throw new Error(`the many-models spec is invalid: ${JSON.stringify(issues.slice(0, 5))}`);
+  const t1 = now();
+  // synthesizeSpecs without its output size check: from about 5,000 Triton models on, the config ConfigMap is over
+  // the API server's 1 MiB and synth refuses the spec; the constructs (a cdk8s app) still build it, and that cost is measured
+  const app = new App({ outdir: '.' });
+  const objects = new ModelServingChart(app, doc.metadata.name, { specs: [doc] }).toJson();
+  const yaml = Yaml.stringify(...objects);
+  const t2 = now();
+  return {
+    phase: 'many-models', specs: 1, objects: objects.length, ms: t2 - t0, steps: { load: t1 - t0, synthesize: t2 - t1, write: 0 },
+    yamlBytes: Buffer.byteLength(yaml),
+  };
+}
+
 function main(): void {
-  const [phase, dir] = process.argv.slice(2) as [Phase, string];
+  const [phase, dir] = process.argv.slice(2) as [Phase | ManyModelsPhase, string];
   let run: () => Measured;
   if (phase === 'synth') run = () => runSynth(dir);
   else if (phase === 'floor-yaml') {
@@ -115,7 +135,10 @@ function main(): void {
     // input preparation (not measured): the synthesized objects, as plain JSON values
     const inputs = readOutputs(dir).map(({ name, text }) => ({ name, objects: parseAllDocuments(text, { version: '1.1' }).map((d) => d.toJS()) }));
     run = () => runFloorCdk8s(inputs);
-  } else throw new Error(`unknown phase "${phase}" (synth | floor-yaml | floor-cdk8s)`);
+  } else if (phase === 'many-models') {
+    const doc = manyModelsSpec(Number(dir));
+    run = () => runManyModels(doc);
+  } else throw new Error(`unknown phase "${phase}" (synth | floor-yaml | floor-cdk8s | many-models)`);
   // the floors parsed their input first: collect that garbage now, so no phase pays for its input preparation
   (globalThis as { gc?: () => void }).gc?.();
   const startRssKiB = kib(process.memoryUsage.rss());

@@ -103,3 +103,19 @@ export function benchSpec(i: number): Record<string, unknown> {
 export function benchSpecYaml(i: number): string {
   return `# yaml-language-server: $schema=../model-serving.schema.json\n${stringify(benchSpec(i))}`;
 }
+
+/** ONE spec serving `n` Triton ONNX models (bench/many-models.ts): the cost must grow linearly with n. */
+export function manyModelsSpec(n: number) {
+  return {
+    apiVersion: 'model-serving/v1alpha1' as const,
+    kind: 'ModelServing' as const,
+    metadata: { name: 'many-models', namespace: 'ml' },
+    spec: {
+      runtime: 'triton' as const,
+      models: Array.from({ length: n }, (_, i) => ({ name: `model-${i}`, format: 'onnx' as const, maxBatchSize: 8, versions: [1] })),
+      repository: { pvc: { claimName: 'model-store' } },
+      resources: { gpu: { count: 1 } },
+      replicas: 2,
+    },
+  };
+}

@@ -8,6 +8,8 @@ import { hpaCpuTarget } from './spec/rules-scaling';
 import { capacityPlan } from './plan';
 import { getRuntime } from './runtimes/registry';
 import { lintTraffic } from './lint-traffic';
+import { looksLikeSecretName } from './spec/rules-secrets';
+import { isZeroIntOrPercent } from './spec/rules-input';
 
 /** Optional capacity inputs for the plan-based checks. */
 export interface LintOptions {
@@ -40,7 +42,11 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   const notice = getRuntime(spec.runtime).notice;
   if (notice) add('spec.runtime', notice);
   for (const [k, v] of Object.entries(spec.security?.unsafe ?? {})) {
-    if (v) add(`spec.security.unsafe.${k}`, 'deviates from the restricted pod-security defaults; make sure this is needed');
+    if (!v) continue;
+    if (k === 'plainTextSecretEnv') {
+      const names = (spec.env ?? []).filter((e) => e.value !== undefined && e.value !== '' && looksLikeSecretName(e.name)).map((e) => e.name);
+      add(`spec.security.unsafe.${k}`, `allows plain-text secrets in spec.env${names.length ? ` (${names.join(', ')})` : ''}: their values are in every manifest, in git and in \`kubectl get -o yaml\`; use secretKeyRef`);
+    } else add(`spec.security.unsafe.${k}`, 'deviates from the restricted pod-security defaults; make sure this is needed');
   }
   if (spec.repository.huggingface && !spec.repository.huggingface.cacheClaimName) {
     add('spec.repository.huggingface.cacheClaimName', 'not set: every pod restart downloads the model from the Hugging Face Hub again');
@@ -55,7 +61,7 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
     add('spec.edge.hostPathCache', `a hostPath volume: every edge node needs the directory ${spec.edge.hostPathCache} owned by the server's uid, and the namespace needs the privileged Pod Security level (baseline forbids hostPath)`);
   }
   const ru = spec.rollingUpdate;
-  if (mode === 'online' && ru?.maxSurge !== undefined && ru.maxSurge !== 0 && ru.maxSurge !== '0%' && (spec.resources?.gpu?.count ?? 0) > 0) {
+  if (mode === 'online' && ru?.maxSurge !== undefined && !isZeroIntOrPercent(ru.maxSurge) && (spec.resources?.gpu?.count ?? 0) > 0) {
     add('spec.rollingUpdate.maxSurge', 'a surge pod needs a spare GPU during every rollout; make sure the GPU quota has room (model-serving plan --gpu-quota)');
   }
   if (spec.verticalAutoscaling && (spec.verticalAutoscaling.updateMode ?? 'Off') !== 'Off' && hpaCpuTarget(spec) === undefined && spec.autoscaling) {

@@ -5,6 +5,8 @@
 import { App, Yaml } from 'cdk8s';
 import type { ModelServingDocument } from './spec/schema/spec';
 import { ModelServingChart } from './constructs/chart';
+import { SpecError } from './spec/errors';
+import { objectLimitIssues } from './k8s/limits';
 
 export interface SynthesizedManifest {
   /** metadata.name of the spec. */
@@ -30,6 +32,8 @@ export function synthesizeSpecs(docs: readonly ModelServingDocument[], options: 
     // chart.toJson() resolves, validates and renders the objects once; app.synthYaml() would do all of it
     // again for its only chart and then return Yaml.stringify of the same objects (docs/PERFORMANCE.md)
     const objects = chart.toJson();
+    const limits = objectLimitIssues(doc.metadata.name, objects);
+    if (limits.length) throw new SpecError(limits);
     return { name: doc.metadata.name, fileName: `${doc.metadata.name}.k8s.yaml`, objects, yaml: Yaml.stringify(...objects) };
   });
 }

@@ -56,7 +56,7 @@ test('synth refuses two specs with the same name (they would write the same file
 test('synth without -o is a usage error (exit 2)', () => {
   const r = run(['synth', 'x.yaml']);
   assert.equal(r.code, 2);
-  assert.match(r.err, /synth needs -o DIR/);
+  assert.match(r.err, /synth needs -o DIR \(or -o - for standard output\)/);
 });
 
 test('validate prints every problem of every file and exits 1', () => {
@@ -72,9 +72,9 @@ test('validate prints every problem of every file and exits 1', () => {
   ].join('\n') + '\n');
 });
 
-test('validate names a missing file without a stack trace', () => {
+test('validate names a missing file without a stack trace (exit 2: an IO problem, not an invalid spec)', () => {
   const r = run(['validate', '/nonexistent/spec.yaml']);
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.equal(r.err, '/nonexistent/spec.yaml: cannot read file: ENOENT\n');
 });
 
@@ -98,8 +98,8 @@ test('the committed model-serving.schema.json is the current schema', () => {
 });
 
 test('--help works for the tool and every command', () => {
-  assert.match(run(['--help']).out, /model-serving synth FILE\.\.\. -o DIR/);
-  for (const cmd of ['synth', 'validate', 'schema']) assert.match(run([cmd, '--help']).out, new RegExp(`Usage: model-serving ${cmd}`));
+  assert.match(run(['--help']).out, /model-serving synth FILE\.\.\. -o DIR\|-/);
+  for (const cmd of ['synth', 'diff', 'validate', 'lint', 'init', 'schema', 'plan']) assert.match(run([cmd, '--help']).out, new RegExp(`Usage: model-serving ${cmd}`));
 });
 
 test('an unknown command or option is a usage error', () => {

@@ -318,7 +318,7 @@ test('fails a bad in-memory spec with every problem and its field path', () => {
   const doc = tritonDoc({ replicas: -1, modle: 'x' });
   assert.throws(() => new ModelServingStack('bad-spec', { spec: doc }), {
     name: 'ModelServingStackError',
-    message: 'spec.modle: unknown field\nspec.replicas: must be >= 0 (got -1)',
+    message: 'spec.modle: unknown field (did you mean "mode"?)\nspec.replicas: must be >= 0 (got -1)',
   });
 });
 

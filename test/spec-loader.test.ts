@@ -12,10 +12,10 @@ test('accepts the minimal Triton spec', () => {
   assert.equal(specErrors(tritonDoc()), undefined);
 });
 
-test('rejects a typo in a field name with its path', () => {
+test('rejects a typo in a field name with its path, and names the field it was probably meant to be', () => {
   const doc = tritonDoc();
   (doc.spec as any).autoscalng = { maxReplicas: 3 };
-  assert.equal(specErrors(doc), 'spec.yaml: spec.autoscalng: unknown field');
+  assert.equal(specErrors(doc), 'spec.yaml: spec.autoscalng: unknown field (did you mean "autoscaling"?)');
 });
 
 test('rejects unknown fields at every depth, all at once', () => {
@@ -23,9 +23,9 @@ test('rejects unknown fields at every depth, all at once', () => {
   (doc.metadata as any).nmae = 'x';
   (doc.spec.models[0] as any).maxBatchsize = 8;
   assert.equal(specErrors(doc), [
-    'spec.yaml: metadata.nmae: unknown field',
-    'spec.yaml: spec.models[0].maxBatchsize: unknown field',
-    'spec.yaml: spec.resources.gpu.prodcut: unknown field',
+    'spec.yaml: metadata.nmae: unknown field (did you mean "name"?)',
+    'spec.yaml: spec.models[0].maxBatchsize: unknown field (did you mean "maxBatchSize"?)',
+    'spec.yaml: spec.resources.gpu.prodcut: unknown field (did you mean "product"?)',
   ].join('\n'));
 });
 

@@ -1,15 +1,19 @@
 /**
  * The `model-serving` command. Every spec is validated completely (all files, all documents, every
  * cross-spec rule) before any file is written; errors name the file and the field path, with no stack trace.
+ * Exit codes: 0 ok, 1 invalid spec, 2 usage or IO.
  */
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SpecError, formatIssues } from '../spec/errors';
+import { SpecError } from '../spec/errors';
 import { jsonSchema } from '../spec/json-schema';
-import { Io, UsageError, loadAll, KUBE_VERSION_OPTION, KUBE_VERSION_HELP, kubeVersionOption } from './common';
-import { lintCommand } from './lint';
+import { Io, UsageError, IoError, EXIT, reportIssues, safe } from './common';
+import { lintCommand, LINT_HELP } from './lint';
 import { plan, PLAN_HELP } from './plan';
+import { synthCommand, diffCommand, SYNTH_HELP, DIFF_HELP } from './synth';
+import { validateCommand, VALIDATE_HELP } from './validate';
+import { initCommand, INIT_HELP } from './init';
 
 const stdio: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
 
@@ -17,30 +21,23 @@ export const HELP: Record<string, string> = {
   main: `model-serving: one model spec -> every Kubernetes object that serves it
 
 Usage:
-  model-serving synth FILE... -o DIR   write DIR/<name>.k8s.yaml for every spec document
-  model-serving validate FILE...       check specs; print every problem with file and field path
-  model-serving schema                 print the spec's JSON Schema (for yaml-language-server)
+  model-serving init --runtime R          write a starter spec (R: triton, tfserving, torchserve, vllm)
+  model-serving validate FILE...          check specs; print every problem with file and field path
+  model-serving lint FILE...              warnings for legal but risky choices
+  model-serving synth FILE... -o DIR|-    write DIR/<name>.k8s.yaml for every spec (- : YAML on stdout)
+  model-serving diff FILE... -o DIR       show what synth -o DIR would change in DIR
   model-serving plan FILE --peak-rps R --replica-rps T [...]   capacity plan (see plan --help)
-  model-serving lint FILE...           warnings for legal but risky choices
+  model-serving schema                    print the spec's JSON Schema (for yaml-language-server)
+  model-serving --version                 print the version
 
-Run 'model-serving COMMAND --help' for a command's options. Exit codes: 0 ok, 1 invalid spec, 2 usage.
+FILE is a spec file, a directory of them, or - for standard input. --namespace NS puts every spec in NS.
+Run 'model-serving COMMAND --help' for a command's options. Exit codes: 0 ok, 1 invalid spec, 2 usage or IO.
 `,
-  synth: `Usage: model-serving synth FILE... -o DIR
-
-Validates every document of every FILE, then writes DIR/<metadata.name>.k8s.yaml for each.
-Nothing is written unless every spec is valid.
-
-Options:
-  -o, --output DIR   output directory (created if missing; required)
-${KUBE_VERSION_HELP}  -h, --help         this help
-`,
-  validate: `Usage: model-serving validate FILE...
-
-Validates every document of every FILE and prints each problem as FILE: FIELD.PATH: RULE.
-Exit code 1 when any spec is invalid.
-
-Options:
-${KUBE_VERSION_HELP}`,
+  synth: SYNTH_HELP,
+  diff: DIFF_HELP,
+  validate: VALIDATE_HELP,
+  lint: LINT_HELP,
+  init: INIT_HELP,
   schema: `Usage: model-serving schema
 
 Prints the JSON Schema of a ModelServing document. Use it from an editor with the modeline
@@ -49,40 +46,15 @@ Prints the JSON Schema of a ModelServing document. Use it from an editor with th
   plan: PLAN_HELP,
 };
 
-function synth(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { output: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' }, ...KUBE_VERSION_OPTION } });
-  if (values.help) return io.out(HELP.synth), 0;
-  if (!values.output) throw new UsageError('synth needs -o DIR');
-  const kubeVersion = kubeVersionOption(values['kube-version']);
-  const { specs, issues } = loadAll(positionals, kubeVersion);
-  if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
-  // synthesize everything in memory first: a construct-level error must not leave half the files written
-  const { synthesizeSpecs } = require('../synth') as typeof import('../synth');
-  let manifests;
-  try {
-    manifests = synthesizeSpecs(specs.map((s) => s.document), { kubeVersion });
-  } catch (e) {
-    if (e instanceof SpecError) return io.err(formatIssues(e.issues) + '\n'), 1;
-    throw e;
+/** The version of this package (its package.json, found upward from this file: source or build layout). */
+export function version(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'cdk8s-model-serving') return pkg.version ?? 'unknown';
   }
-  const dir = resolve(values.output);
-  mkdirSync(dir, { recursive: true });
-  for (const m of manifests) {
-    const target = join(dir, m.fileName);
-    writeFileSync(`${target}.tmp`, m.yaml);
-    renameSync(`${target}.tmp`, target);
-    io.out(`wrote ${join(values.output, m.fileName)} (${m.objects.length} objects)\n`);
-  }
-  return 0;
-}
-
-function validate(args: string[], io: Io): number {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' }, ...KUBE_VERSION_OPTION } });
-  if (values.help) return io.out(HELP.validate), 0;
-  const { specs, issues } = loadAll(positionals, kubeVersionOption(values['kube-version']));
-  if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
-  for (const s of specs) io.out(`${s.file}: ${s.document.metadata.name}: valid\n`);
-  return 0;
+  return 'unknown';
 }
 
 function schema(args: string[], io: Io): number {
@@ -92,31 +64,41 @@ function schema(args: string[], io: Io): number {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[], io: Io) => number> = { synth, validate, schema, lint: lintCommand, plan };
+function versionCommand(args: string[], io: Io): number {
+  parseArgs({ args, options: {} });
+  io.out(`model-serving ${version()}\n`);
+  return 0;
+}
+
+const COMMANDS: Record<string, (args: string[], io: Io) => number> = {
+  synth: synthCommand, diff: diffCommand, validate: validateCommand, schema, lint: lintCommand, plan, init: initCommand, version: versionCommand,
+};
 
 /** Runs the CLI; returns the exit code. Never throws for bad input. */
 export function main(argv: string[], io: Io = stdio): number {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     io.out(HELP.main);
-    return cmd ? 0 : 2;
+    return cmd ? EXIT.ok : EXIT.usage;
   }
+  if (cmd === '--version' || cmd === '-V') return versionCommand([], io);
   const fn = COMMANDS[cmd];
   if (!fn) {
-    io.err(`model-serving: unknown command "${cmd}"\n\n${HELP.main}`);
-    return 2;
+    io.err(`model-serving: unknown command "${safe(cmd)}"\n\n${HELP.main}`);
+    return EXIT.usage;
   }
   try {
     return fn(rest, io);
   } catch (e) {
     if (e instanceof UsageError || (e as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`model-serving ${cmd}: ${(e as Error).message}\nRun 'model-serving ${cmd} --help'.\n`);
-      return 2;
+      io.err(`model-serving ${cmd}: ${safe((e as Error).message)}\nRun 'model-serving ${cmd} --help'.\n`);
+      return EXIT.usage;
     }
-    if (e instanceof SpecError) {
-      io.err(formatIssues(e.issues) + '\n');
-      return 1;
+    if (e instanceof IoError) {
+      io.err(`model-serving ${cmd}: ${safe(e.message)}\n`);
+      return EXIT.usage;
     }
+    if (e instanceof SpecError) return reportIssues(e.issues.map((i) => ({ ...i, file: i.file ?? e.file })), io);
     throw e;
   }
 }

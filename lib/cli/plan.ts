@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { formatIssues } from '../spec/errors';
 import type { ModelServingSpec } from '../spec/schema/spec';
 import { capacityPlan, CapacityPlan, DEFAULT_TARGET_UTILIZATION, DEFAULT_MIN_REPLICAS, GpuNeed } from '../plan';
-import { Io, UsageError, loadAll } from './common';
+import { Io, UsageError, loadAll, reportIssues } from './common';
 
 export const PLAN_HELP = `Usage: model-serving plan FILE --peak-rps R --replica-rps T [options]
 
@@ -120,8 +120,8 @@ export function plan(args: string[], io: Io): number {
   if (peakRps === undefined) throw new UsageError('plan needs --peak-rps R (peak requests per second)');
   if (replicaRps === undefined) throw new UsageError('plan needs --replica-rps T (requests per second one replica sustains)');
 
-  const { specs, issues } = loadAll(positionals);
-  if (issues.length) return io.err(formatIssues(issues) + '\n'), 1;
+  const { specs, issues } = loadAll(positionals, io);
+  if (issues.length) return reportIssues(issues, io);
   if (specs.length !== 1) {
     throw new UsageError(`${positionals[0]} holds ${specs.length} specs (${specs.map((s) => s.document.metadata.name).join(', ')}); plan reads a file with one`);
   }

@@ -4,19 +4,26 @@
  * both write) are reported, before anyone synthesizes or writes.
  */
 import { SpecError, SpecIssue } from '../spec/errors';
-import { loadSpecFile, LoadedSpec, ValidateOptions } from '../spec/load';
+import { loadSpecFile, parseSpecs, LoadedSpec, LoadOptions } from '../spec/load';
 import { nameClashes } from './names';
 
+/** Spec text that is not read from a file (the CLI's `-` for stdin): `name` stands for the file in messages. */
+export interface SpecText {
+  readonly name: string;
+  readonly text: string;
+}
+
 /** Loads every file; collects every problem of every file (and names clashing across files). */
-export function loadSpecFiles(files: readonly string[], options: ValidateOptions = {}): { specs: LoadedSpec[]; issues: SpecIssue[] } {
+export function loadSpecFiles(files: readonly (string | SpecText)[], options: LoadOptions = {}): { specs: LoadedSpec[]; issues: SpecIssue[] } {
   const specs: LoadedSpec[] = [];
   const issues: SpecIssue[] = [];
   for (const f of files) {
+    const name = typeof f === 'string' ? f : f.name;
     try {
-      specs.push(...loadSpecFile(f, options));
+      specs.push(...(typeof f === 'string' ? loadSpecFile(f, options) : parseSpecs(f.text, f.name, options)));
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      issues.push(...e.issues.map((i) => ({ ...i, file: i.file ?? f })));
+      issues.push(...e.issues.map((i) => ({ ...i, file: i.file ?? name })));
     }
   }
   const seen = new Map<string, LoadedSpec>();

@@ -6,6 +6,8 @@ export interface SpecIssue {
   readonly message: string;
   /** The file, when one error gathers the problems of several files. */
   readonly file?: string;
+  /** The file could not be read (an IO problem, not an invalid spec): the CLI exits 2 instead of 1. */
+  readonly io?: boolean;
 }
 
 /** Thrown when a spec breaks one or more rules. `issues` holds every problem, not only the first. */
@@ -16,23 +18,63 @@ export class SpecError extends Error {
   }
 }
 
-/** `file: path: message`, one line per issue. */
+/**
+ * Characters a terminal acts on or that change how a line reads: C0 and C1 controls (ESC starts colour,
+ * cursor and title sequences; CR and LF start a new line that could forge a `valid` line), DEL, the Unicode
+ * line and paragraph separators, and the bidirectional overrides and isolates ("Trojan Source", CVE-2021-42574).
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\u001b': '\\e' };
+
+/** User text made safe to print on one terminal line: each unsafe character is written as an escape (`\n`, `\e`, `\u202e`). */
+export function escapeText(s: string): string {
+  return s.replace(UNSAFE, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** True when the text holds a character `escapeText` rewrites. */
+export function hasUnsafeText(s: string): boolean {
+  UNSAFE.lastIndex = 0;
+  const r = UNSAFE.test(s);
+  UNSAFE.lastIndex = 0;
+  return r;
+}
+
+/**
+ * A value as a message quotes it. JSON would print infinity and NaN as `null`, so they are named: `source`
+ * is the text the user wrote (`1e309`, `.inf`, `.nan`), when the YAML parser kept it.
+ */
+export function describeValue(v: unknown, source?: string): string {
+  if (typeof v === 'number' && !Number.isFinite(v)) {
+    const what = Number.isNaN(v) ? 'not a number' : v > 0 ? 'infinity' : 'minus infinity';
+    const text = source ?? (Number.isNaN(v) ? 'NaN' : String(v));
+    return `${text}, which is ${what}`;
+  }
+  // a number as written: 9007199254740993 parses to ...992, 0x10 to 16
+  if (typeof v === 'number' && source !== undefined) return source;
+  if (typeof v === 'bigint') return `${v}`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+/** `file: path: message`, one line per issue; user text has its control characters escaped. */
 export function formatIssues(issues: readonly SpecIssue[], file?: string): string {
-  return issues.map((i) => `${i.file ?? file ? `${i.file ?? file}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n');
+  return issues.map((i) => escapeText(`${i.file ?? file ? `${i.file ?? file}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`)).join('\n');
 }
 
 /** JSON pointer (`/spec/models/0/name`) to the user's notation (`spec.models[0].name`). */
 export function pointerToPath(pointer: string): string {
   if (!pointer) return '';
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, seg) => {
-      if (/^\d+$/.test(seg)) return `${acc}[${seg}]`;
-      if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(seg)) return acc ? `${acc}.${seg}` : seg;
-      return `${acc}[${JSON.stringify(seg)}]`;
-    }, '');
+  return pointerSegments(pointer).reduce((acc, seg) => {
+    if (/^\d+$/.test(seg)) return `${acc}[${seg}]`;
+    if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(seg)) return acc ? `${acc}.${seg}` : seg;
+    return `${acc}[${JSON.stringify(seg)}]`;
+  }, '');
+}
+
+/** The segments of a JSON pointer (`/spec/models/0` -> `['spec', 'models', '0']`). */
+export function pointerSegments(pointer: string): string[] {
+  if (!pointer) return [];
+  return pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /** Collects issues under a path prefix. */

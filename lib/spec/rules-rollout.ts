@@ -7,6 +7,7 @@ import type { ModelServingDocument, ModelServingSpec, TrackSpec } from './schema
 import type { IssueList, SpecIssue } from './errors';
 import { checkImage, imageRepoName } from './image';
 import { scopeQueryToTrack } from '../observability/track-scope';
+import { isZeroIntOrPercent } from './rules-input';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 
 /** The series label Prometheus makes of the pod label model-serving/track (ServiceMonitor podTargetLabels). */
@@ -127,7 +128,7 @@ export function checkDisruptionBudget(list: IssueList, spec: ModelServingSpec): 
   } else if (d.minAvailable === '100%') {
     list.add('spec.disruption.minAvailable', `(100%): ${never}`);
   }
-  if (d.maxUnavailable === 0 || d.maxUnavailable === '0%') {
+  if (isZeroIntOrPercent(d.maxUnavailable)) {
     list.add('spec.disruption.maxUnavailable', `(${d.maxUnavailable}): ${never}; use at least 1`);
   }
 }

@@ -22,6 +22,7 @@ import { checkResources } from './rules-resources';
 import { checkPodFields } from './rules-pod';
 import { checkGpuImage } from './rules-gpu';
 import type { ValidateOptions } from './load';
+import { INPUT_RULES } from './rules-input';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
@@ -136,44 +137,66 @@ function checkDisruption(list: IssueList, spec: ModelServingSpec): void {
   if (d && d.minAvailable !== undefined && d.maxUnavailable !== undefined) {
     list.add('spec.disruption', 'set minAvailable or maxUnavailable, not both');
   }
-  const ru = spec.rollingUpdate;
-  if (ru && (ru.maxSurge === 0 || ru.maxSurge === '0%') && (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%')) {
-    list.add('spec.rollingUpdate', 'maxSurge and maxUnavailable cannot both be 0 (the rollout could never progress)');
-  }
 }
 
-/** Every cross-field rule of one document. Assumes the document passed the schema. */
+/** One cross-field rule: reads the document, adds its issues to the list. */
+export type Rule = (list: IssueList, doc: ModelServingDocument, options: ValidateOptions) => void;
+
+/**
+ * Every cross-field rule, one entry each. They run one by one so that, on a document that failed the
+ * schema, a rule is only skipped when it reads a field that is not well-formed (lib/spec/partial.ts).
+ */
+export const RULES: readonly Rule[] = [
+  (l, d) => checkImage(l, 'spec.image', d.spec.image),
+  (l, d) => checkLabelMap(l, 'metadata.labels', d.metadata.labels, true),
+  (l, d) => checkAnnotationKeys(l, 'metadata.annotations', d.metadata.annotations),
+  (l, d) => checkLabelMap(l, 'spec.nodeSelector', d.spec.nodeSelector, false),
+  (l, d) => d.spec.edge && checkLabelMap(l, 'spec.edge.nodeSelector', d.spec.edge.nodeSelector, false),
+  (l, d) => checkRequestLimit(l, d.spec),
+  (l, d) => checkRepository(l, d.spec),
+  (l, d) => checkModels(l, d.spec),
+  (l, d) => checkEnv(l, d.spec),
+  (l, d) => checkModeBlocks(l, d.spec),
+  (l, d) => checkDisruption(l, d.spec),
+  (l, d) => checkScaling(l, d.spec),
+  (l, d) => checkRollout(l, d),
+  (l, d) => checkTraffic(l, d),
+  (l, d) => { for (const [p, t] of trackEntries(d.spec)) if (t.repository) checkRepository(l, d.spec, `${p}.repository`, t.repository); },
+  (l, d) => checkModes(l, d.spec),
+  (l, d) => checkMonitoring(l, d.spec),
+  (l, d) => checkLlm(l, d.spec),
+  (l, d, o) => checkKubeTarget(l, d.spec, resolveKubeVersion(o.kubeVersion)),
+  (l, d) => checkResources(l, d.spec),
+  (l, d) => checkPodFields(l, d.spec),
+  (l, d) => checkGpuImage(l, d.spec, imageOf(d.spec)),
+  ...INPUT_RULES,
+];
+
+/** The image the stable track runs: the spec's, else the runtime's default. */
+function imageOf(spec: ModelServingSpec): string {
+  return spec.image ?? getRuntime(spec.runtime).defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
+}
+
+/**
+ * The runtime's own rules (and each rollout track's image against them). They assume the model list fits
+ * the runtime, so they run only when no other rule found a problem in the runtime, the image or the models.
+ */
+export const RUNTIME_RULE: Rule = (l, d, _o) => {
+  const spec = d.spec;
+  const image = imageOf(spec);
+  const issues = getRuntime(spec.runtime).validate(spec, image);
+  l.items.push(...issues, ...trackImageIssues(spec, image, issues));
+};
+
+/** Paths whose problems keep the runtime's rules from running (they would only repeat them). */
+export const RUNTIME_RULE_INPUTS = ['spec.runtime', 'spec.image', 'spec.models'];
+
+/** Every cross-field rule of one document. Assumes the document passed the schema (see partial.ts otherwise). */
 export function checkRules(doc: ModelServingDocument, options: ValidateOptions = {}): SpecIssue[] {
   const list = new IssueList();
-  const spec = doc.spec;
-  const runtime = getRuntime(spec.runtime);
-  checkImage(list, 'spec.image', spec.image);
-  checkLabelMap(list, 'metadata.labels', doc.metadata.labels, true);
-  checkAnnotationKeys(list, 'metadata.annotations', doc.metadata.annotations);
-  checkLabelMap(list, 'spec.nodeSelector', spec.nodeSelector, false);
-  if (spec.edge) checkLabelMap(list, 'spec.edge.nodeSelector', spec.edge.nodeSelector, false);
-  checkRequestLimit(list, spec);
-  checkRepository(list, spec);
-  checkModels(list, spec);
-  checkEnv(list, spec);
-  checkModeBlocks(list, spec);
-  checkDisruption(list, spec);
-  checkScaling(list, spec);
-  checkRollout(list, doc);
-  checkTraffic(list, doc);
-  for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
-  checkModes(list, spec);
-  checkMonitoring(list, spec);
-  checkLlm(list, spec);
-  checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
-  checkResources(list, spec);
-  checkPodFields(list, spec);
-  const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
-  checkGpuImage(list, spec, image);
-  if (list.ok) {
-    const issues = runtime.validate(spec, image);
-    list.items.push(...issues, ...trackImageIssues(spec, image, issues));
+  for (const rule of RULES) rule(list, doc, options);
+  if (!list.items.some((i) => RUNTIME_RULE_INPUTS.some((p) => i.path === p || i.path.startsWith(`${p}.`) || i.path.startsWith(`${p}[`)))) {
+    RUNTIME_RULE(list, doc, options);
   }
   return list.items;
 }
-

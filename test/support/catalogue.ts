@@ -18,6 +18,9 @@ const AREAS: Record<string, string> = {
   'downloads': 'Model downloads and URIs', 'gpu': 'GPU generation vs image', 'pod-fields': 'Pod fields', 'resources': 'Resources',
   'triton-rules': 'Triton: TensorRT and ensembles',
   'canary-sizing': 'Rollout track sizes and autoscaler queries', 'exposure': 'What the routes publish', 'names': 'Object names across specs',
+  'input-rules': 'What the API server and controllers would refuse later', 'plain-text-secrets': 'Plain-text credentials',
+  'one-pass': 'One-pass validation and terminal-safe messages', 'cli-output': 'Writing the output folder', 'cli-helm': 'Command line, the way Helm users work',
+  'many-models': 'One spec with many models',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

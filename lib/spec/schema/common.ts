@@ -7,6 +7,13 @@ import { Type, TSchema, TProperties, ObjectOptions, FormatRegistry } from '@sinc
 /** Kubernetes resource quantity (apimachinery `resource.Quantity`). */
 export const QUANTITY_PATTERN =
   /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+/** A quantity that is not negative: every quantity in the spec is a size, a count or a request. */
+export const NONNEGATIVE_QUANTITY_PATTERN =
+  /^\+?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+/** Largest value of a Kubernetes int32 field (replicas, probe thresholds, ...): larger values are refused by the API server. */
+export const INT32_MAX = 2147483647;
+/** Largest whole number a JSON/YAML number holds exactly (2^53 - 1); for the int64 fields of the runtimes' configs. */
+export const INT64_SAFE_MAX = Number.MAX_SAFE_INTEGER;
 /** RFC 1123 label, as used for Kubernetes object names and namespaces. */
 export const DNS_LABEL_PATTERN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 /** Prometheus duration, e.g. `15s`, `1m`, `1m30s`. */
@@ -14,7 +21,7 @@ export const DURATION_PATTERN = '^(([0-9]+)(ms|s|m|h|d|w|y))+$';
 /** Model names: Triton, TF Serving and TorchServe all accept these; they also form ConfigMap keys and URL segments. */
 export const MODEL_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
 
-FormatRegistry.Set('quantity', (v) => QUANTITY_PATTERN.test(v));
+FormatRegistry.Set('quantity', (v) => NONNEGATIVE_QUANTITY_PATTERN.test(v));
 
 /** A closed object: unknown properties are refused. */
 export function Obj<T extends TProperties>(properties: T, options: ObjectOptions = {}) {
@@ -33,7 +40,7 @@ export function StringMap(description: string) {
 
 /** A Kubernetes quantity, written as a string (`"500m"`, `"8Gi"`) or a plain number (`4`). */
 export function Quantity(description: string) {
-  return Type.Union([Type.String({ format: 'quantity', pattern: QUANTITY_PATTERN.source }), Type.Number({ minimum: 0 })], { description });
+  return Type.Union([Type.String({ format: 'quantity', pattern: NONNEGATIVE_QUANTITY_PATTERN.source }), Type.Number({ minimum: 0 })], { description });
 }
 
 /** A request/limit pair for one resource. */
@@ -53,6 +60,11 @@ export const Duration = (description: string, def?: string) =>
 export const DnsLabel = (description: string, maxLength = 63) =>
   Type.String({ pattern: DNS_LABEL_PATTERN, maxLength, minLength: 1, description });
 
-export const PositiveInt = (description: string) => Type.Integer({ minimum: 1, description });
-export const NonNegativeInt = (description: string) => Type.Integer({ minimum: 0, description });
+/** A whole number >= 1 that fits the int32 of the Kubernetes API and the runtimes' configs. */
+export const PositiveInt = (description: string) => Type.Integer({ minimum: 1, maximum: INT32_MAX, description });
+/** A whole number >= 0 that fits an int32. */
+export const NonNegativeInt = (description: string) => Type.Integer({ minimum: 0, maximum: INT32_MAX, description });
+/** A whole number for an int64 field (model versions, tensor dims, microseconds, bytes): at most 2^53 - 1, exact in JSON. */
+export const Int64 = (minimum: number, description?: string) =>
+  Type.Integer({ minimum, maximum: INT64_SAFE_MAX, ...(description ? { description } : {}) });
 export const Percent = (description: string) => Type.Number({ minimum: 0, maximum: 100, description });

@@ -1,6 +1,6 @@
 /** The `spec.models[]` entry: one model served by the runtime. */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
+import { Obj, Opt, PositiveInt, NonNegativeInt, Int64, MODEL_NAME_PATTERN } from './common';
 import { ModelLlmFields, EngineLoraFields } from './llm';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
@@ -23,7 +23,7 @@ const Tensor = Obj(
   {
     name: Type.String({ minLength: 1, description: 'Tensor name, as the model names it.' }),
     dataType: Type.Union(DATA_TYPES.map((d) => Type.Literal(d)), { description: 'Element type (Triton TYPE_<dataType>).' }),
-    dims: Type.Array(Type.Integer({ minimum: -1 }), {
+    dims: Type.Array(Int64(-1), {
       description: 'Shape without the batch dimension when maxBatchSize > 0; -1 is a variable dimension.',
     }),
   },
@@ -32,7 +32,7 @@ const Tensor = Obj(
 
 const EnsembleStep = Obj({
   model: Type.String({ pattern: MODEL_NAME_PATTERN, description: 'Name of another model in spec.models.' }),
-  version: Opt(Type.Integer({ minimum: -1, description: 'Version of that model. @default - -1, the latest version' })),
+  version: Opt(Int64(-1, 'Version of that model. @default - -1, the latest version')),
   inputMap: Type.Record(Type.String(), Type.String(), {
     description: "Step model's input tensor -> ensemble tensor (Triton input_map).",
   }),
@@ -49,7 +49,7 @@ export const ModelSchema = Obj({
   }),
   path: Opt(Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.][A-Za-z0-9_./-]*$', description: 'Directory of this model inside the repository. @default - the model name' })),
   versions: Opt(
-    Type.Array(PositiveInt('A model version (a numbered directory).'), {
+    Type.Array(Int64(1, 'A model version (a numbered directory; the runtimes read it as an int64).'), {
       minItems: 1,
       uniqueItems: true,
       description: 'triton/tfserving: serve exactly these versions. @default - the latest version only',
@@ -60,7 +60,7 @@ export const ModelSchema = Obj({
   outputs: Opt(Type.Array(Tensor, { description: 'Output tensors. @default - Triton auto-completes them from the model file' })),
   dynamicBatching: Opt(
     Obj({
-      maxQueueDelayMicroseconds: Opt(NonNegativeInt('How long a request may wait for a batch to fill. @default - 0 (Triton) / 1000 (TF Serving batch_timeout_micros)')),
+      maxQueueDelayMicroseconds: Opt(Int64(0, 'How long a request may wait for a batch to fill. @default - 0 (Triton) / 1000 (TF Serving batch_timeout_micros)')),
       preferredBatchSizes: Opt(Type.Array(PositiveInt('A batch size'), { uniqueItems: true, description: 'Triton preferred_batch_size.' })),
       numBatchThreads: Opt(PositiveInt('TF Serving num_batch_threads. @default - 4')),
       maxEnqueuedBatches: Opt(PositiveInt('TF Serving max_enqueued_batches. @default - 100')),
@@ -78,7 +78,7 @@ export const ModelSchema = Obj({
         precision: Type.Union([Type.Literal('FP32'), Type.Literal('FP16'), Type.Literal('BF16'), Type.Literal('INT8')], {
           description: 'TensorRT precision_mode.',
         }),
-        maxWorkspaceSizeBytes: Opt(PositiveInt('TensorRT max_workspace_size_bytes.')),
+        maxWorkspaceSizeBytes: Opt(Int64(1, 'TensorRT max_workspace_size_bytes.')),
       }, { description: 'Triton onnx/savedmodel: run through the TensorRT accelerator.' })),
     }),
   ),

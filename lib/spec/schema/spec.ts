@@ -4,7 +4,7 @@
  */
 import { Type, Static } from '@sinclair/typebox';
 import {
-  Obj, Opt, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Percent, MODEL_NAME_PATTERN,
+  Obj, Opt, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Int64, Percent, MODEL_NAME_PATTERN, INT32_MAX,
 } from './common';
 import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
@@ -13,8 +13,7 @@ import { LlmSchemas } from './llm';
 import { PodSchemas } from './pod';
 
 export const API_VERSION = 'model-serving/v1alpha1';
-/** Largest int32 (the Kubernetes API's integer fields); an Indexed Job allows at most 100000 parallel pods (batch validation). */
-const INT32_MAX = 2147483647;
+/** An Indexed Job allows at most 100000 parallel pods (batch validation). */
 const MAX_INDEXED_JOB_PARALLELISM = 100000;
 export const KIND = 'ModelServing';
 export const RUNTIMES = ['triton', 'tfserving', 'torchserve', 'vllm'] as const;
@@ -33,7 +32,7 @@ const Toleration = Obj({
   operator: Opt(Type.Union([Type.Literal('Exists'), Type.Literal('Equal')])),
   value: Opt(Type.String()),
   effect: Opt(Type.Union([Type.Literal('NoSchedule'), Type.Literal('PreferNoSchedule'), Type.Literal('NoExecute')])),
-  tolerationSeconds: Opt(Type.Integer()),
+  tolerationSeconds: Opt(NonNegativeInt('Seconds a pod stays bound to a node after a matching NoExecute taint appears (effect NoExecute only; at most int32, as larger values overflow the taint manager\'s timer). @default - forever')),
 });
 
 const PvcSource = Obj({
@@ -74,7 +73,7 @@ const Track = Obj({
   image: Opt(Type.String({ description: 'Image for this track. @default - spec.image' })),
   models: Opt(Type.Array(Obj({
     name: Type.String({ pattern: MODEL_NAME_PATTERN }),
-    versions: Opt(Type.Array(PositiveInt('version'), { minItems: 1, uniqueItems: true })),
+    versions: Opt(Type.Array(Int64(1, 'version'), { minItems: 1, uniqueItems: true })),
   }), { description: 'Per-model version overrides for this track.' })),
   repository: Opt(Repository),
 });
@@ -172,6 +171,7 @@ export const SpecSchema = Obj({
       writableRootFilesystem: Opt(Type.Boolean({ description: '@default - false' })),
       allowPrivilegeEscalation: Opt(Type.Boolean({ description: '@default - false' })),
       automountServiceAccountToken: Opt(Type.Boolean({ description: '@default - false' })),
+      plainTextSecretEnv: Opt(Type.Boolean({ description: 'Allow spec.env literals whose names look like secrets (*_KEY, *TOKEN, *SECRET, *PASSWORD): their values are written into every manifest in plain text. @default - false: such a variable must use secretKeyRef' })),
     }, { description: 'Escape hatches from the restricted pod-security defaults; each one set is reported by `model-serving lint`.' })),
   })),
 });

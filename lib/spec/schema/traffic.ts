@@ -1,9 +1,9 @@
 /** Spec fields about how traffic reaches the pods: Ingress, Gateway API, NetworkPolicy, disruption. */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, DnsLabel, PositiveInt, NonNegativeInt, StringMap } from './common';
+import { Obj, Opt, DnsLabel, PositiveInt, NonNegativeInt, StringMap, INT32_MAX } from './common';
 
 const IntOrPercent = (description: string) =>
-  Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]+%$' })], { description });
+  Type.Union([Type.Integer({ minimum: 0, maximum: INT32_MAX }), Type.String({ pattern: '^[0-9]+%$' })], { description });
 
 /** A DNS host name, optionally with one leading wildcard label (Ingress host, Gateway API Hostname). */
 export const HOSTNAME_PATTERN = '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';

@@ -1,0 +1,37 @@
+/**
+ * One spec with thousands of models: the output keeps one entry per model (no model dropped or merged), and
+ * a spec whose generated config no longer fits a ConfigMap is refused before anything is written. The cost
+ * of synthesis (linear in the number of models) is measured by `npm run bench`, never here.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { synthesizeSpecs } from '../lib/synth';
+import { validateDocument } from '../lib/spec/load';
+import { MAX_CONFIGMAP_BYTES, objectLimitIssues } from '../lib/k8s/limits';
+import { manyModelsSpec } from '../bench/generate';
+
+test('a spec with 2,000 models synthesizes one Triton config per model', () => {
+  const doc = manyModelsSpec(2000);
+  assert.deepEqual(validateDocument(doc), []);
+  const [m] = synthesizeSpecs([doc]);
+  const cm = m.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'many-models-config')!;
+  assert.equal(Object.keys(cm.data).length, 2000);
+  assert.match(cm.data['model-1999.config.pbtxt'], /^name: "model-1999"$/m);
+});
+
+test('refuses a spec whose models overflow the 1 MiB ConfigMap limit, naming the object and the size', () => {
+  const doc = manyModelsSpec(6500);
+  assert.deepEqual(validateDocument(doc), []);
+  assert.throws(() => synthesizeSpecs([doc]), (e: Error) => {
+    assert.match(e.message, /^spec\.models: spec many-models: the ConfigMap many-models-config would hold (\d+) bytes of data, and Kubernetes refuses a ConfigMap over 1048576 bytes \(1 MiB\): split the models over several specs$/);
+    assert.ok(Number(/hold (\d+) bytes/.exec(e.message)![1]) > MAX_CONFIGMAP_BYTES);
+    return true;
+  });
+});
+
+test('counts ConfigMap data in bytes, binaryData decoded', () => {
+  const cm = (data: Record<string, string>, binaryData: Record<string, string> = {}) => ({ kind: 'ConfigMap', metadata: { name: 'c' }, data, binaryData });
+  assert.deepEqual(objectLimitIssues('s', [cm({ a: 'x'.repeat(MAX_CONFIGMAP_BYTES) })]), []);
+  assert.equal(objectLimitIssues('s', [cm({ a: 'é'.repeat(MAX_CONFIGMAP_BYTES / 2) }, { b: Buffer.from('z').toString('base64') })]).length, 1);
+  assert.deepEqual(objectLimitIssues('s', [{ kind: 'Secret', metadata: { name: 'x' }, data: { a: 'x'.repeat(MAX_CONFIGMAP_BYTES + 1) } }]), []);
+});

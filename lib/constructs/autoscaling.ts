@@ -127,7 +127,7 @@ export function hpaMetrics(spec: ModelServingSpec, pods: readonly PodsMetric[]):
  * track are picked by name: a Deployment's pods are `<deployment>-<template hash>-<suffix>`.
  */
 export function defaultKedaQuery(ctx: ServingContext, track: Track): string {
-  const sel = ctx.tracks.length > 1 ? `${ctx.metricsSelector},pod=~"${track.name}-[a-z0-9]+-[a-z0-9]+"` : ctx.metricsSelector;
+  const sel = ctx.tracks.length > 1 ? `${ctx.metricsSelector},pod=~"${ctx.podNamePattern(track)}"` : ctx.metricsSelector;
   return `sum(${ctx.runtime.metrics.requestRate(sel, SCALING_RATE_WINDOW)})`;
 }
 
@@ -191,10 +191,10 @@ export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[
   };
 }
 
-/** The Deployment of a track, as a scale target. */
+/** The controller of a track (a Deployment, or a LeaderWorkerSet with spec.multiNode), as a scale target. */
 export interface TargetRef {
-  readonly apiVersion: 'apps/v1';
-  readonly kind: 'Deployment';
+  readonly apiVersion: string;
+  readonly kind: string;
   readonly name: string;
 }
 
@@ -231,7 +231,6 @@ export interface ModelAutoscalingProps {
   readonly context: ServingContext;
 }
 
-const targetRef = (track: Track): TargetRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: track.name });
 
 /**
  * Scales every track's Deployment. Construct IDs (a contract): `Hpa` or `ScaledObject` and `Vpa` for the
@@ -262,7 +261,7 @@ export class ModelAutoscaling extends Construct {
       const metrics = hpaMetrics(ctx.spec, this.podsMetrics);
       for (const t of ctx.tracks) {
         const spec: HpaSpec = {
-          scaleTargetRef: targetRef(t),
+          scaleTargetRef: ctx.workloadRef(t),
           minReplicas: a.minReplicas ?? 1,
           maxReplicas: a.maxReplicas,
           metrics,
@@ -281,7 +280,7 @@ export class ModelAutoscaling extends Construct {
       const keda = a.keda!;
       for (const t of ctx.tracks) {
         const spec: ScaledObjectSpec = {
-          scaleTargetRef: targetRef(t),
+          scaleTargetRef: ctx.workloadRef(t),
           // KEDA's own default minReplicaCount is 0: the spec's default is 1
           minReplicaCount: a.minReplicas ?? 1,
           maxReplicaCount: a.maxReplicas,
@@ -307,7 +306,7 @@ export class ModelAutoscaling extends Construct {
     if (v) {
       for (const t of ctx.tracks) {
         const spec: VerticalPodAutoscalerSpec = {
-          targetRef: targetRef(t),
+          targetRef: ctx.workloadRef(t),
           updatePolicy: { updateMode: v.updateMode ?? 'Off' },
           resourcePolicy: { containerPolicies: vpaContainerPolicies(v) },
         };

@@ -12,6 +12,7 @@ import { splitUri } from '../spec/uri';
 import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from './security';
+import { imageRepositoryMount } from './pod-platform';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
@@ -98,6 +99,7 @@ export class ModelRepository extends Construct {
   mountFor(track: Track): RepositoryMount {
     const repo = track.repository;
     const sec = restrictedContainerSecurity(this.ctx);
+    if (repo.image) return imageRepositoryMount(repo.image);
     if (repo.pvc) {
       const claimName = repo.pvc.claimName ?? this.created.get(repo)!;
       return {

@@ -8,6 +8,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
 import { lowestReplicas } from '../spec/rules-rollout';
+import { groupDisruptionBudget, groupPeerIngress } from './multi-node';
 
 /** Namespaces allowed to reach the serving ports when the spec names none. */
 export const DEFAULT_ALLOW_FROM_NAMESPACES = ['ingress-nginx', 'monitoring'];
@@ -33,6 +34,7 @@ export function networkPolicyEnabled(ctx: ServingContext): boolean {
  */
 export function disruptionBudget(ctx: ServingContext): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
   if (ctx.mode !== 'online') return undefined;
+  if (ctx.spec.multiNode) return groupDisruptionBudget(ctx);
   const d = ctx.spec.disruption;
   if (d && (d.minAvailable !== undefined || d.maxUnavailable !== undefined)) {
     return d.maxUnavailable !== undefined ? { maxUnavailable: d.maxUnavailable } : { minAvailable: d.minAvailable };
@@ -87,6 +89,7 @@ export class ModelTrafficPolicy extends Construct {
             from: [namespaces(np.metricsFromNamespaces ?? DEFAULT_METRICS_FROM_NAMESPACES)],
             ports: [tcp(metricsPort.port)],
           },
+          ...groupPeerIngress(ctx),
         ],
       },
     });

@@ -13,7 +13,7 @@ import { getRuntime } from '../runtimes/registry';
  * holds any (of its own spec; the `namespace` stage of its namespace):
  * - `namespace`: the Namespace (only with `createNamespace`).
  * - `prerequisites`: what pods need before they start (ServiceAccount, ConfigMaps, Secrets, PVCs, RBAC,
- *   NetworkPolicy, PodDisruptionBudget).
+ *   NetworkPolicy, PodDisruptionBudget, DRA ResourceClaimTemplates and ResourceClaims).
  * - `workloads`: the controllers and the Services that select their pods. Services are here, not earlier,
  *   because Pulumi waits for a ClusterIP Service until it has a ready endpoint.
  * - `dependents`: what refers to the workloads or Services (autoscalers, VPA, ServiceMonitor,
@@ -54,6 +54,8 @@ const PREREQUISITES = new Set([
   'rbac.authorization.k8s.io/Role', 'rbac.authorization.k8s.io/RoleBinding', 'rbac.authorization.k8s.io/ClusterRole',
   'rbac.authorization.k8s.io/ClusterRoleBinding', 'networking.k8s.io/NetworkPolicy', 'policy/PodDisruptionBudget',
   'scheduling.k8s.io/PriorityClass',
+  // DRA claims the pods reference: a pod whose claim does not exist yet stays Pending
+  'resource.k8s.io/ResourceClaimTemplate', 'resource.k8s.io/ResourceClaim',
 ]);
 const WORKLOADS = new Set([
   'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'batch/CronJob', 'v1/Service',

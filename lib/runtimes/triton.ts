@@ -8,6 +8,7 @@ import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
 import { tritonModelConfig } from './triton-config';
+import { tritonTracing } from './triton-tracing';
 
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
@@ -135,6 +136,7 @@ export const triton: ServingRuntime = {
   }),
   defaultImage: () => TRITON_IMAGE,
   validate,
+  tracing: tritonTracing,
   configFiles(ctx) {
     const gpu = ctx.gpuCount > 0;
     return Object.fromEntries(ctx.models.map((m) => [`${m.name}.config.pbtxt`, tritonModelConfig(m, gpu)]));

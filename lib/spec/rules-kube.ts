@@ -28,6 +28,26 @@ const REQUIREMENTS: readonly KubeRequirement[] = [
     why: 'a per-HPA tolerance',
     applies: (s) => s.autoscaling?.behavior?.[dir]?.tolerance !== undefined,
   })),
+  {
+    feature: 'dra',
+    path: 'spec.resources.gpu.claim',
+    why: 'a GPU claim (ResourceClaimTemplate / ResourceClaim, resource.k8s.io/v1)',
+    applies: (s) => s.resources?.gpu?.claim !== undefined,
+  },
+  {
+    feature: 'imageVolumes',
+    path: 'spec.repository.image',
+    why: 'the model as an image volume',
+    applies: (s) => s.repository.image !== undefined,
+  },
+  ...['canary', 'tracks'].map((_, i): KubeRequirement => ({
+    feature: 'imageVolumes',
+    path: i === 0 ? 'spec.rollout.canary.repository.image' : 'spec.rollout.tracks',
+    why: i === 0 ? 'the model as an image volume' : 'a track whose repository is an image volume',
+    applies: (s) => (i === 0
+      ? s.rollout?.canary?.repository?.image !== undefined
+      : Object.values(s.rollout?.tracks ?? {}).some((t) => t.repository?.image !== undefined)),
+  })),
 ];
 
 /** Every requirement the spec has that the target lacks. */

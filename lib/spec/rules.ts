@@ -15,6 +15,7 @@ import { checkRollout, checkTraffic, trackEntries, trackImageIssues } from './ru
 import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
+import { checkPlatform } from './rules-platform';
 import { resolveKubeVersion } from './kube-version';
 import type { ValidateOptions } from './load';
 
@@ -36,9 +37,9 @@ function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
 }
 
 function checkRepository(list: IssueList, spec: ModelServingSpec, base = 'spec.repository', repo: ModelServingSpec['repository'] = spec.repository): void {
-  const sources = (['pvc', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
+  const sources = (['pvc', 'image', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
   if (sources.length !== 1) {
-    list.add(base, `exactly one model source must be set: pvc, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
+    list.add(base, `exactly one model source must be set: pvc, image, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
   }
   if (repo.pvc) {
     const n = Number(repo.pvc.claimName !== undefined) + Number(repo.pvc.create !== undefined);
@@ -159,6 +160,7 @@ export function checkRules(doc: ModelServingDocument, options: ValidateOptions =
   for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
   checkModes(list, spec);
   checkMonitoring(list, spec);
+  checkPlatform(list, spec, doc.metadata.name);
   checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) {

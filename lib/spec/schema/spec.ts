@@ -9,6 +9,7 @@ import {
 import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
 import { ScalingSchemas } from './scaling';
+import { PlatformSchemas, GpuClaimSchema, ImageSourceSchema } from './platform';
 
 export const API_VERSION = 'model-serving/v1alpha1';
 /** Largest int32 (the Kubernetes API's integer fields); an Indexed Job allows at most 100000 parallel pods (batch validation). */
@@ -47,6 +48,7 @@ const PvcSource = Obj({
 
 const Repository = Obj({
   pvc: Opt(PvcSource),
+  image: Opt(ImageSourceSchema),
   uri: Opt(Type.String({ description: 's3://, gs:// or https:// URI of the repository; an init container downloads it before the server starts. Never put credentials in it.' })),
   credentialsSecret: Opt(DnsLabel('Secret with the object-store credentials (uri only), passed to the download container as environment variables.', 253)),
   huggingface: Opt(Obj({
@@ -55,7 +57,7 @@ const Repository = Obj({
     tokenSecret: Opt(DnsLabel('Secret whose key `token` is the Hugging Face token, passed as HF_TOKEN.', 253)),
     cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
   }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
-}, { description: 'Where the models come from: exactly one of pvc, uri, huggingface.' });
+}, { description: 'Where the models come from: exactly one of pvc, image, uri, huggingface.' });
 
 const Resources = Obj({
   cpu: Opt(RequestLimit('CPU', { request: '2', limit: '4' })),
@@ -64,6 +66,7 @@ const Resources = Obj({
     count: PositiveInt('GPUs per pod (a whole number).'),
     resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
     product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. Tesla-V100-SXM2-32GB. @default - any GPU' })),
+    claim: Opt(GpuClaimSchema),
   }, { description: 'GPUs. @default - no GPU (CPU only)' })),
 }, { description: 'Container resources; every container gets requests and limits.' });
 
@@ -110,6 +113,7 @@ export const SpecSchema = Obj({
   }, { description: 'runtime triton only.' })),
   ...TrafficSchemas,
   ...ScalingSchemas,
+  ...PlatformSchemas,
   monitoring: Opt(Obj({
     interval: Opt(Duration('Scrape interval. @default - 15s')),
     serviceMonitor: Opt(Type.Boolean({ description: 'Emit a ServiceMonitor. @default - true' })),

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { synth, synthFile, find, all, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects, validateObjects } from './support/k8s-validate';
 import { planResources } from '../lib/pulumi';
+import { parseSpecs } from '../lib/spec/load';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
 
 const TEMPLATE = 'templates/triton-dra-shared.yaml';
@@ -147,8 +148,7 @@ test('refuses a shared claim for more pods than a ResourceClaim can hold, or for
     'spec.yaml: spec.resources.gpu.claim.sharing: cannot be used in mode edge: the DaemonSet\'s pods run on many nodes, and a shared ResourceClaim is allocated on one');
 });
 
-test('requires Kubernetes 1.34 for a GPU claim (DRA resource.k8s.io/v1)', async () => {
-  const { parseSpecs } = await import('../lib/spec/load');
+test('requires Kubernetes 1.34 for a GPU claim (DRA resource.k8s.io/v1)', () => {
   assert.throws(() => parseSpecs(JSON.stringify(claimDoc({})), 'spec.yaml', { kubeVersion: '1.33' }), (e: Error) => {
     assert.equal(e.message, 'spec.yaml: spec.resources.gpu.claim: a GPU claim (ResourceClaimTemplate / ResourceClaim, resource.k8s.io/v1) needs Dynamic Resource Allocation with resource.k8s.io/v1 (feature gate DynamicResourceAllocation, GA in 1.34), which Kubernetes 1.34 has; the target is 1.33 (--kube-version)');
     return true;

@@ -115,8 +115,9 @@ const POD_FIELDS = {
     kind, path: 'spec.template.spec.resourceClaims[].resourceClaimTemplateName', since: '1.34',
     source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 PodResourceClaim.resourceClaimTemplateName since 1.31',
   }),
+  // mode batch runs the server as a native sidecar: an init container
   request: (kind: string): NewerField => ({
-    kind, path: 'spec.template.spec.containers[].resources.claims[].request', since: '1.34',
+    kind, path: `spec.template.spec.${kind === 'Job' ? 'initContainers' : 'containers'}[].resources.claims[].request`, since: '1.34',
     source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 ResourceClaim.request since 1.31',
   }),
 };

@@ -14,6 +14,7 @@ import { FEATURES } from './generate';
 import { REPO, cleanup, median, prepareSpecs, runChild } from './runner';
 import { measureStartup, StartupResult } from './startup';
 import type { ChildResult, Phase } from './child';
+import { coldStartSection } from './cold-start';
 
 export interface SizeResult {
   readonly n: number;
@@ -152,6 +153,7 @@ function main(): void {
     `At N = ${largest.n}: synth / floor (b) = ${f2(largest.synth.ms / largest.floorCdk8s.ms)} wall, ${f2(largest.synth.cpuMs / largest.floorCdk8s.cpuMs)} CPU (goal <= 1.5); ` +
       `peak RSS ${mib(largest.synth.maxRssKiB)} MiB (goal < 1024).`,
     ...(startup.length ? ['', '## Start time of `model-serving validate` on one spec', '', startupTable(startup)] : []),
+    '', coldStartSection(),
     '',
   ].join('\n');
   writeFileSync(values.out!, report);

@@ -14,6 +14,7 @@ const AREAS: Record<string, string> = {
   'model-sources': 'Model sources', 'autoscaling': 'Autoscaling', 'plan': 'Capacity plan', 'traffic': 'Ingress, Gateway, NetworkPolicy, PDB',
   'rollout': 'Blue-green and canary', 'observability': 'Monitoring', 'batch': 'Batch mode', 'edge': 'Edge mode', 'pulumi': 'Pulumi',
   'spec-properties': 'Properties over random input', 'kube-version': 'Target Kubernetes version',
+  'multinode': 'Multi-node (LeaderWorkerSet)', 'dra': 'GPU claims (DRA)', 'image-volume': 'Image volumes', 'tracing': 'Tracing',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

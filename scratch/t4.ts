@@ -1,0 +1,2 @@
+import { coldStartSection } from '../bench/cold-start';
+console.log(coldStartSection());

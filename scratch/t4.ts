@@ -1,2 +1,0 @@
-import { coldStartSection } from '../bench/cold-start';
-console.log(coldStartSection());

@@ -15,6 +15,7 @@ import { REPO, cleanup, median, prepareSpecs, runChild } from './runner';
 import { measureStartup, StartupResult } from './startup';
 import { manyModelsSection } from './many-models';
 import type { ChildResult, Phase } from './child';
+import { coldStartSection } from './cold-start';
 
 export interface SizeResult {
   readonly n: number;
@@ -154,6 +155,7 @@ function main(): void {
       `peak RSS ${mib(largest.synth.maxRssKiB)} MiB (goal < 1024).`,
     ...(startup.length ? ['', '## Start time of `model-serving validate` on one spec', '', startupTable(startup)] : []),
     '', manyModelsSection(repeat),
+    '', coldStartSection(),
     '',
   ].join('\n');
   writeFileSync(values.out!, report);

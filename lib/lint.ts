@@ -36,8 +36,14 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   if (spec.autoscaling && spec.replicas !== undefined) {
     add('spec.replicas', 'is not used while spec.autoscaling is set (the autoscaler owns the replica count); remove it');
   }
-  if ((spec.resources?.gpu?.count ?? 0) > 0 && !spec.resources?.gpu?.product && !spec.nodeSelector && mode !== 'edge') {
+  if ((spec.resources?.gpu?.count ?? 0) > 0 && !spec.resources?.gpu?.product && !spec.nodeSelector && !spec.resources?.gpu?.claim?.selectors?.length && mode !== 'edge') {
     add('spec.resources.gpu', 'no GPU product (nvidia.com/gpu.product) and no nodeSelector: on a cluster with mixed GPU types the pods land on any GPU; set resources.gpu.product');
+  }
+  if (spec.tracing && spec.runtime === 'vllm') {
+    add('spec.tracing', 'vLLM exits at start with --otlp-traces-endpoint unless its image has the OpenTelemetry packages (vLLM\'s `otel` extra: opentelemetry-sdk, -api, -exporter-otlp, -semantic-conventions-ai); build your image with them (docs/SCALE_OUT.md)');
+  }
+  if (spec.multiNode && spec.repository.huggingface) {
+    add('spec.repository.huggingface', 'with spec.multiNode every pod of every group downloads the model; a ReadOnlyMany claim or an image volume avoids nodes x downloads');
   }
   const notice = getRuntime(spec.runtime).notice;
   if (notice) add('spec.runtime', notice);

@@ -21,7 +21,7 @@ test('knows the name of every object each template writes, before synthesis', ()
     const docs = loadSpecFile(`templates/${f}`).map((l) => l.document);
     assert.deepEqual(docs.flatMap((d) => generatedObjectKeys(d)).sort(), keysOf(objs), f);
     // a budget is named like its Deployment, whose clash is reported
-    for (const pdb of objs.filter((o) => o.kind === 'PodDisruptionBudget')) assert.ok(objs.some((o) => o.kind === 'Deployment' && o.metadata.name === pdb.metadata.name));
+    for (const pdb of objs.filter((o) => o.kind === 'PodDisruptionBudget')) assert.ok(objs.some((o) => (o.kind === 'Deployment' && o.metadata.name === pdb.metadata.name) || (o.kind === 'LeaderWorkerSet' && o.metadata.name === `${pdb.metadata.name}-lws`)));
   }
 });
 

@@ -63,6 +63,14 @@ function corpus(): K8sObject[] {
   const objs = readdirSync('templates').filter((f) => f.endsWith('.yaml')).flatMap((f) => synthFile(join('templates', f)));
   objs.push(...synth(tritonDoc({ mode: 'edge', edge: { nodeSelector: { edge: 'true' } } })));
   objs.push(...synth(tritonDoc({ autoscaling: { maxReplicas: 4, behavior: { scaleUp: { tolerance: 0.05 }, scaleDown: { tolerance: '0.1' } } } })));
+  // image volumes and DRA claims in every workload kind that can carry them
+  const image = { image: { reference: 'registry.example.com/models:1' } };
+  const claim = (sharing?: object) => ({ gpu: { count: 1, claim: sharing ? { sharing } : {} } });
+  objs.push(...synth(tritonDoc({ repository: image, resources: claim() })));
+  objs.push(...synth(tritonDoc({ mode: 'edge', edge: { nodeSelector: { edge: 'true' } }, repository: image, resources: claim() })));
+  const batch = { mode: 'batch', batch: { input: 's3://in/x/', output: 's3://out/y/' } };
+  objs.push(...synth(tritonDoc({ ...batch, repository: image, resources: claim({ strategy: 'MPS' }) })));
+  objs.push(...synth(tritonDoc({ ...batch, resources: claim() })));
   return objs;
 }
 

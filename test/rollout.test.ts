@@ -333,7 +333,7 @@ test('checks a track repository like spec.repository', () => {
     tracks: { blue: { repository: { uri: 'ftp://host/models' } }, green: { repository: { pvc: { claimName: 'a' }, uri: 's3://b/m' } } },
   }), [
     'spec.yaml: spec.rollout.tracks.blue.repository.uri: scheme "ftp" is not supported (use s3://, gs://, https://)',
-    'spec.yaml: spec.rollout.tracks.green.repository: exactly one model source must be set: pvc, uri or huggingface (found pvc, uri)',
+    'spec.yaml: spec.rollout.tracks.green.repository: exactly one model source must be set: pvc, image, uri or huggingface (found pvc, uri)',
   ].join('\n'));
 });
 

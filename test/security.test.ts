@@ -17,6 +17,10 @@ function podSpecs(objs: K8sObject[]): { owner: string; pod: K8sObject }[] {
   for (const o of objs) {
     const owner = `${o.kind}/${o.metadata.name}`;
     if (o.kind === 'CronJob') out.push({ owner, pod: o.spec.jobTemplate.spec.template.spec });
+    else if (o.kind === 'LeaderWorkerSet') {
+      out.push({ owner: `${owner} leader`, pod: o.spec.leaderWorkerTemplate.leaderTemplate.spec });
+      out.push({ owner: `${owner} worker`, pod: o.spec.leaderWorkerTemplate.workerTemplate.spec });
+    }
     else if (o.spec?.template?.spec?.containers) out.push({ owner, pod: o.spec.template.spec });
   }
   return out;

@@ -68,9 +68,9 @@ test('refuses negative replicas', () => {
 
 test('requires exactly one repository source', () => {
   assert.equal(specErrors(withSpec({ repository: { pvc: { claimName: 'a' }, uri: 's3://b/m' } })),
-    'spec.yaml: spec.repository: exactly one model source must be set: pvc, uri or huggingface (found pvc, uri)');
+    'spec.yaml: spec.repository: exactly one model source must be set: pvc, image, uri or huggingface (found pvc, uri)');
   assert.equal(specErrors(withSpec({ repository: {} })),
-    'spec.yaml: spec.repository: exactly one model source must be set: pvc, uri or huggingface (found none)');
+    'spec.yaml: spec.repository: exactly one model source must be set: pvc, image, uri or huggingface (found none)');
   assert.equal(specErrors(withSpec({ repository: { pvc: { claimName: 'a', create: { size: '10Gi' } } } })),
     'spec.yaml: spec.repository.pvc: set exactly one of claimName (an existing claim) or create (a new claim)');
 });

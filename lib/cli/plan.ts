@@ -61,9 +61,11 @@ const fmt = (n: number) => String(n);
 const fits = (n: GpuNeed) => (n.fits ? 'fits' : 'does NOT fit');
 
 function report(name: string, spec: ModelServingSpec, peakRps: number, replicaRps: number, latencyMs: number | undefined, plan: CapacityPlan): string {
-  const gpus = spec.resources?.gpu?.count ?? 0;
+  // with spec.multiNode a replica is a group of pods: the plan counts replicas, and their GPUs
+  const gpus = (spec.resources?.gpu?.count ?? 0) * (spec.multiNode?.nodes ?? 1);
+  const unit = spec.multiNode ? `group of ${spec.multiNode.nodes} pods` : 'pod';
   const lines = [
-    `Capacity plan for ${name} (runtime ${spec.runtime}, ${gpus ? `${gpus} GPU${gpus > 1 ? 's' : ''} per pod` : 'no GPU'})`,
+    `Capacity plan for ${name} (runtime ${spec.runtime}, ${gpus ? `${gpus} GPU${gpus > 1 ? 's' : ''} per ${unit}` : 'no GPU'})`,
     `  per replica        ${fmt(replicaRps)} req/s x ${fmt(plan.targetUtilization)} utilization = ${fmt(plan.perReplicaTarget)} req/s`,
     `  replicas at peak   ceil(${fmt(peakRps)} / ${fmt(plan.perReplicaTarget)}) = ${plan.peakReplicas}`,
     `  minReplicas        ${plan.minReplicas}  (${plan.minReplicasFrom === 'spec' ? 'spec.autoscaling.minReplicas' : `default: ${DEFAULT_MIN_REPLICAS} replicas, so a pod restart or node drain never leaves no server`})`,
@@ -131,7 +133,7 @@ export function plan(args: string[], io: Io): number {
   if (mode !== 'online') {
     return io.err(formatIssues([{ path: 'spec.mode', message: `capacity planning applies to mode online (mode is ${mode})` }], positionals[0]) + '\n'), 1;
   }
-  const gpus = spec.resources?.gpu?.count ?? 0;
+  const gpus = (spec.resources?.gpu?.count ?? 0) * (spec.multiNode?.nodes ?? 1);
   if (quota !== undefined && gpus === 0) {
     throw new UsageError(`--gpu-quota does not apply: spec ${document.metadata.name} requests no GPU (spec.resources.gpu is not set)`);
   }

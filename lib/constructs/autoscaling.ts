@@ -232,10 +232,10 @@ export function adapterRuleFiles(ctx: ServingContext, pods: readonly PodsMetric[
   };
 }
 
-/** The Deployment of a track, as a scale target. */
+/** The controller of a track (a Deployment, or a LeaderWorkerSet with spec.multiNode), as a scale target. */
 export interface TargetRef {
-  readonly apiVersion: 'apps/v1';
-  readonly kind: 'Deployment';
+  readonly apiVersion: string;
+  readonly kind: string;
   readonly name: string;
 }
 
@@ -274,7 +274,6 @@ export interface ModelAutoscalingProps {
   readonly context: ServingContext;
 }
 
-const targetRef = (track: Track): TargetRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', name: track.name });
 
 /**
  * Scales every track's Deployment. Construct IDs (a contract): `Hpa` or `ScaledObject` and `Vpa` for the
@@ -310,7 +309,7 @@ export class ModelAutoscaling extends Construct {
       const metrics = hpaMetrics(ctx.spec, this.podsMetrics);
       for (const t of ctx.tracks) {
         const spec: HpaSpec = {
-          scaleTargetRef: targetRef(t),
+          scaleTargetRef: ctx.workloadRef(t),
           minReplicas: ctx.replicasOf(t).minReplicas,
           maxReplicas: ctx.replicasOf(t).maxReplicas,
           metrics: [...metrics, ...pickerObjectMetric(ctx, t)],
@@ -329,7 +328,7 @@ export class ModelAutoscaling extends Construct {
       const keda = a.keda!;
       for (const t of ctx.tracks) {
         const spec: ScaledObjectSpec = {
-          scaleTargetRef: targetRef(t),
+          scaleTargetRef: ctx.workloadRef(t),
           // KEDA's own default minReplicaCount is 0: the spec's default is 1
           minReplicaCount: ctx.replicasOf(t).minReplicas,
           maxReplicaCount: ctx.replicasOf(t).maxReplicas,
@@ -356,7 +355,7 @@ export class ModelAutoscaling extends Construct {
     if (v) {
       for (const t of ctx.tracks) {
         const spec: VerticalPodAutoscalerSpec = {
-          targetRef: targetRef(t),
+          targetRef: ctx.workloadRef(t),
           updatePolicy: { updateMode: v.updateMode ?? 'Off' },
           resourcePolicy: { containerPolicies: vpaContainerPolicies(v) },
         };

@@ -15,6 +15,7 @@ import { restrictedContainerSecurity } from './security';
 import { withAdapters } from './lora-adapters';
 import { includeArgs } from '../runtimes/download';
 import { downloadVolumeSize } from '../model/resources';
+import { imageRepositoryMount } from './pod-platform';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
 export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
@@ -147,6 +148,7 @@ export class ModelRepository extends Construct {
   private sourceMountFor(track: Track): RepositoryMount {
     const repo = track.repository;
     const sec = restrictedContainerSecurity(this.ctx);
+    if (repo.image) return imageRepositoryMount(repo.image);
     if (repo.pvc) {
       const claimName = repo.pvc.claimName ?? this.created.get(repo)!;
       return {

@@ -10,6 +10,8 @@ import { SpecError } from '../spec/errors';
 import { ServingContext, ModelServingProps, trackId } from '../model/context';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
+import { ModelLeaderWorkerSet } from './multi-node';
+import { ModelGpuClaims } from './gpu-claims';
 import { ModelBatchJob } from './batch';
 import { ModelEdgeWorkload } from './edge';
 import { ModelServices } from './services';
@@ -60,6 +62,7 @@ export class ModelServing extends Construct {
     if (issues.length) throw new SpecError(issues);
     const ctx = (this.context = new ServingContext({ ...props, kubeVersion }));
     const repository = new ModelRepository(this, 'Repository', { context: ctx });
+    if (ctx.spec.resources?.gpu?.claim) new ModelGpuClaims(this, 'GpuClaims', { context: ctx });
     if (!ctx.spec.serviceAccountName) {
       Kube.ServiceAccount(this, 'ServiceAccount', {
         metadata: ctx.metadata(ctx.name, 'model-server'),
@@ -71,8 +74,8 @@ export class ModelServing extends Construct {
     if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
     if (ctx.mode === 'edge') new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
     for (const track of ctx.mode === 'online' ? ctx.tracks : []) {
-      // the primary track keeps ID `Workload` when a rollout is added or removed: its Deployment (and Pulumi URN) stays the same
-      new ModelWorkload(this, trackId('Workload', track), { context: ctx, track, repository, autoscaled });
+      // the primary track keeps ID `Workload` when a rollout is added or removed: its workload (and Pulumi URN) stays the same
+      new (ctx.spec.multiNode ? ModelLeaderWorkerSet : ModelWorkload)(this, trackId('Workload', track), { context: ctx, track, repository, autoscaled });
     }
     if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
     const services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx });

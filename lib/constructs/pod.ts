@@ -13,6 +13,8 @@ import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSe
 import { GPU_PRODUCT_LABEL } from '../spec/rules-gpu';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from './security';
+import { gpuLimit, serverClaims, tracingFor } from './pod-platform';
+import { podResourceClaims } from './gpu-claims';
 
 /** Pinned image for small shell steps (assembling Triton's repository). */
 export const SHELL_IMAGE = 'busybox:1.37.0';
@@ -72,7 +74,7 @@ export function configHash(files: Record<string, string>): string {
   return h.digest('hex').slice(0, 16);
 }
 
-function resources(ctx: ServingContext, track: Track): k8s.ResourceRequirements {
+function resources(ctx: ServingContext, track: Track): api.ResourceRequirements {
   const r = resolveResources(ctx.spec, ctx.runtime, ctx.gpuCount);
   // the models' download volume is node disk the pod needs for its whole life
   const disk: Record<string, k8s.Quantity> = downloadsIntoPod(track.repository, ctx.spec.edge?.hostPathCache !== undefined)
@@ -82,9 +84,9 @@ function resources(ctx: ServingContext, track: Track): k8s.ResourceRequirements 
     limits: {
       cpu: q(r.cpu.limit),
       memory: q(r.memory.limit),
-      // extended resources must be Quantity objects to survive cdk8s serialization (FACTS.md)
-      ...(ctx.gpuCount > 0 ? { [ctx.gpuResource]: k8s.Quantity.fromNumber(ctx.gpuCount) } : {}),
+      ...gpuLimit(ctx),
     },
+    ...serverClaims(ctx),
   };
 }
 
@@ -147,6 +149,8 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   const rc = ctx.runtime.container(rctx);
   const sec = restrictedContainerSecurity(ctx);
   const startup = startupBudgetSeconds(ctx.spec, ctx.runtime, o.track.repository);
+  const tracing = tracingFor(ctx, o.track);
+  const claims = podResourceClaims(ctx, o.track);
   const volumes: api.Volume[] = [
     ...o.repository.volumes,
     ...(o.configMapName ? [{ name: 'runtime-config', configMap: { name: o.configMapName } }] : []),
@@ -175,9 +179,9 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     image: o.track.image,
     imagePullPolicy: 'IfNotPresent',
     ...(rc.command ? { command: rc.command } : {}),
-    args: [...rc.args, ...(ctx.spec.extraArgs ?? [])],
+    args: [...rc.args, ...tracing.args, ...(ctx.spec.extraArgs ?? [])],
     ports: ctx.runtime.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-    env: env(ctx, rc.env, o.repository),
+    env: [...env(ctx, rc.env, o.repository), ...tracing.env],
     resources: resources(ctx, o.track),
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
@@ -221,6 +225,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
       initContainers: init.length ? init : undefined,
       containers: o.serverSidecar ? [...(o.extraContainers ?? [])] : [server, ...(o.extraContainers ?? [])],
       volumes,
+      ...(claims.length ? { resourceClaims: claims } : {}),
       ...(Object.keys(nodeSelector).length ? { nodeSelector } : {}),
       ...(aff ? { affinity: aff } : {}),
       ...(tol ? { tolerations: tol } : {}),

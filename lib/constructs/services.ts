@@ -35,7 +35,7 @@ export class ModelServices extends Construct {
       const idFor = { stable: 'Service', active: 'Service', preview: 'PreviewService', canary: 'CanaryService' }[t.role];
       Kube.Service(this, idFor, {
         metadata: ctx.metadata(serviceNameFor(ctx, t), 'model-server'),
-        spec: { type: 'ClusterIP', selector: ctx.selector(t.label), ports, ...local },
+        spec: { type: 'ClusterIP', selector: ctx.servingSelector(t.label), ports, ...local },
       });
     }
     const metricsPort = ctx.runtime.ports.find((p) => p.name === ctx.runtime.metrics.portName)!;
@@ -45,7 +45,7 @@ export class ModelServices extends Construct {
       metadata: ctx.metadata(this.metricsServiceName, 'metrics', { 'model-serving/metrics': 'true' }),
       spec: {
         clusterIP: 'None',
-        selector: ctx.selector(),
+        selector: ctx.servingSelector(),
         ports: [{ name: metricsPort.name, port: metricsPort.port, targetPort: k8s.IntOrString.fromString(metricsPort.name), protocol: 'TCP' }],
       },
     });

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
 import { Kube, KubeObject } from '../k8s/object';
 import { ServingContext, Track, TRACK_LABEL, trackId } from '../model/context';
+import { groupDisruptionBudget, groupPeerIngress } from './multi-node';
 
 /** Namespaces allowed to scrape the metrics port when the spec names none. */
 export const DEFAULT_METRICS_FROM_NAMESPACES = ['monitoring'];
@@ -42,6 +43,7 @@ export function allowedNamespaces(ctx: ServingContext): string[] {
  */
 export function disruptionBudget(ctx: ServingContext, track: Track = ctx.servingTrack): { minAvailable?: number | string; maxUnavailable?: number | string } | undefined {
   if (ctx.mode !== 'online') return undefined;
+  if (ctx.spec.multiNode) return groupDisruptionBudget(ctx);
   const floor = ctx.replicasOf(track)[ctx.spec.autoscaling ? 'minReplicas' : 'replicas'];
   const d = ctx.spec.disruption;
   if (d && (d.minAvailable !== undefined || d.maxUnavailable !== undefined)) {
@@ -97,6 +99,7 @@ export class ModelTrafficPolicy extends Construct {
           // traffic from a pod's own node (kubelet probes, host-network clients of an edge node) is never blocked
           { from: [namespaces(allowedNamespaces(ctx))], ports: serving.map((p) => tcp(p.port)) },
           { from: [namespaces(np.metricsFromNamespaces ?? DEFAULT_METRICS_FROM_NAMESPACES)], ports: [tcp(metricsPort.port)] },
+          ...groupPeerIngress(ctx),
         ],
       },
     });

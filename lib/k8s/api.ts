@@ -23,17 +23,42 @@ export interface Lifecycle {
  */
 export interface ContainerPort extends Omit<k8s.ContainerPort, 'hostIp'> {}
 
-export interface Container extends Omit<k8s.Container, 'lifecycle' | 'ports'> {
-  readonly lifecycle?: Lifecycle;
-  readonly ports?: ContainerPort[];
+/** resources.claims[]: a claim of the pod (and one request of it) this container uses (core/v1 ResourceClaim, `request` since 1.31). */
+export interface ContainerResourceClaim {
+  readonly name: string;
+  readonly request?: string;
+}
+export interface ResourceRequirements extends Omit<k8s.ResourceRequirements, 'claims'> {
+  readonly claims?: ContainerResourceClaim[];
 }
 
-export type Volume = k8s.Volume;
+export interface Container extends Omit<k8s.Container, 'lifecycle' | 'ports' | 'resources'> {
+  readonly lifecycle?: Lifecycle;
+  readonly ports?: ContainerPort[];
+  readonly resources?: ResourceRequirements;
+}
 
-export interface PodSpec extends Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'volumes' | 'hostPid' | 'hostIpc' | 'setHostnameAsFqdn'> {
+/** volumes[].image (core/v1 ImageVolumeSource): an OCI image or artifact mounted read-only. */
+export interface ImageVolumeSource {
+  readonly reference: string;
+  readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+}
+export interface Volume extends k8s.Volume {
+  readonly image?: ImageVolumeSource;
+}
+
+/** spec.resourceClaims[] (core/v1 PodResourceClaim since 1.31): exactly one of resourceClaimName, resourceClaimTemplateName. */
+export interface PodResourceClaim {
+  readonly name: string;
+  readonly resourceClaimName?: string;
+  readonly resourceClaimTemplateName?: string;
+}
+
+export interface PodSpec extends Omit<k8s.PodSpec, 'containers' | 'initContainers' | 'volumes' | 'hostPid' | 'hostIpc' | 'setHostnameAsFqdn' | 'resourceClaims'> {
   readonly containers: Container[];
   readonly initContainers?: Container[];
   readonly volumes?: Volume[];
+  readonly resourceClaims?: PodResourceClaim[];
 }
 
 export interface PodTemplateSpec {
@@ -76,6 +101,27 @@ export interface NewerField {
   readonly source: string;
 }
 
+/** Pod-template fields newer than 1.28, by name, for a workload kind whose template is at spec.template. */
+const POD_FIELDS = {
+  image: (kind: string): NewerField => ({
+    kind, path: 'spec.template.spec.volumes[].image', since: '1.35',
+    source: 'feature gate ImageVolume (alpha 1.31, beta 1.33, on by default in 1.35, GA 1.36); kubernetes/api core/v1 ImageVolumeSource',
+  }),
+  resourceClaimName: (kind: string): NewerField => ({
+    kind, path: 'spec.template.spec.resourceClaims[].resourceClaimName', since: '1.34',
+    source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 PodResourceClaim.resourceClaimName since 1.31',
+  }),
+  resourceClaimTemplateName: (kind: string): NewerField => ({
+    kind, path: 'spec.template.spec.resourceClaims[].resourceClaimTemplateName', since: '1.34',
+    source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 PodResourceClaim.resourceClaimTemplateName since 1.31',
+  }),
+  // mode batch runs the server as a native sidecar: an init container
+  request: (kind: string): NewerField => ({
+    kind, path: `spec.template.spec.${kind === 'Job' ? 'initContainers' : 'containers'}[].resources.claims[].request`, since: '1.34',
+    source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 ResourceClaim.request since 1.31',
+  }),
+};
+
 /**
  * Every field newer than 1.28 that the project emits. test/no-drop.test.ts checks that each one survives
  * synthesis, and that no emitted field outside the 1.28 schema is missing from this list.
@@ -87,6 +133,12 @@ export const NEWER_FIELDS: readonly NewerField[] = [
     since: '1.30',
     source: 'feature gate PodLifecycleSleepAction (beta, on by default, in 1.30; GA in 1.34)',
   })),
+  ...([
+    ['Deployment', ['image', 'resourceClaimName', 'resourceClaimTemplateName', 'request']],
+    // a DaemonSet's pods run on many nodes: never one shared claim (spec.resources.gpu.claim.sharing is refused)
+    ['DaemonSet', ['image', 'resourceClaimTemplateName', 'request']],
+    ['Job', ['image', 'resourceClaimName', 'resourceClaimTemplateName', 'request']],
+  ] as const).flatMap(([kind, fields]) => fields.map((f) => POD_FIELDS[f](kind))),
   ...['scaleUp', 'scaleDown'].map((dir) => ({
     kind: 'HorizontalPodAutoscaler',
     path: `spec.behavior.${dir}.tolerance`,

@@ -29,6 +29,8 @@ export interface ModelServingProps extends ModelServingSpec {
 
 export const TRACK_LABEL = 'model-serving/track';
 export { TRACK_SERIES_LABEL };
+/** With spec.multiNode: `leader` (serves the API, the probes and the metrics) or `worker` (joins the leader's engine). */
+export const ROLE_LABEL = 'model-serving/role';
 export const MANAGED_BY = 'cdk8s-model-serving';
 
 /** One Deployment's worth of a rollout (or the only one). */
@@ -167,6 +169,34 @@ export class ServingContext {
       'app.kubernetes.io/managed-by': MANAGED_BY,
       ...(this.props.labels ?? {}),
     };
+  }
+
+  /** The controller of a track's pods, as autoscalers reference it (its scale subresource). */
+  workloadRef(track: Track): { readonly apiVersion: string; readonly kind: string; readonly name: string } {
+    return this.spec.multiNode
+      ? { apiVersion: 'leaderworkerset.x-k8s.io/v1', kind: 'LeaderWorkerSet', name: this.leaderWorkerSetName(track) }
+      : { apiVersion: 'apps/v1', kind: 'Deployment', name: track.name };
+  }
+
+  /**
+   * Name of a track's LeaderWorkerSet (spec.multiNode): the LeaderWorkerSet controller creates a headless Service
+   * of the same name (kubernetes-sigs/lws pkg/controllers/leaderworkerset_controller.go), which must not be ours.
+   */
+  leaderWorkerSetName(track: Track): string {
+    return `${track.name}-lws`;
+  }
+
+  /**
+   * PromQL regex of the names of a track's pods that serve metrics: a Deployment's `<name>-<hash>-<suffix>`, or a
+   * LeaderWorkerSet's leaders `<lws>-<group>` (its workers, `<lws>-<group>-<index>`, serve no metrics).
+   */
+  podNamePattern(track: Track): string {
+    return this.spec.multiNode ? `${this.leaderWorkerSetName(track)}-[0-9]+` : `${track.name}-[a-z0-9]+-[a-z0-9]+`;
+  }
+
+  /** Labels that select the pods that serve a track's API and metrics: every pod, or with spec.multiNode the leaders. */
+  servingSelector(track?: string): Record<string, string> {
+    return { ...this.selector(track), ...(this.spec.multiNode ? { [ROLE_LABEL]: 'leader' } : {}) };
   }
 
   /** Labels that select the pods of one track (or of every track when `track` is undefined). */

@@ -7,6 +7,7 @@ import type { ModelServingDocument } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { ServingContext } from './context';
 import { poolPlans } from './pools';
+import { gpuClaimName, sharedClaim } from './gpu-claims';
 
 /** A generated object: `Kind/name`, in the spec's namespace. */
 export type ObjectKey = `${string}/${string}`;
@@ -32,7 +33,9 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
   // Workload: the runtime's ConfigMap of each track, and the controller
   for (const t of ctx.tracks) {
     if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
-    if (ctx.mode === 'online') add('Deployment', t.name);
+    if (ctx.mode === 'online') add(spec.multiNode ? 'LeaderWorkerSet' : 'Deployment', spec.multiNode ? ctx.leaderWorkerSetName(t) : t.name);
+    // DRA GPU claims (lib/constructs/gpu-claims.ts): one per track
+    if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(t));
   }
   if (ctx.mode === 'edge') add('DaemonSet', name);
   if (ctx.mode === 'batch') {

@@ -13,7 +13,8 @@ import { getRuntime } from '../runtimes/registry';
  * holds any (of its own spec; the `namespace` stage of its namespace):
  * - `namespace`: the Namespace (only with `createNamespace`).
  * - `prerequisites`: what pods need before they start (ServiceAccount, ConfigMaps, Secrets, PVCs, RBAC,
- *   NetworkPolicy, PodDisruptionBudget, and the InferencePool its endpoint picker reads).
+ *   NetworkPolicy, PodDisruptionBudget, DRA ResourceClaimTemplates and ResourceClaims, and the InferencePool its
+ *   endpoint picker reads).
  * - `workloads`: the controllers and the Services that select their pods. Services are here, not earlier,
  *   because Pulumi waits for a ClusterIP Service until it has a ready endpoint.
  * - `dependents`: what refers to the workloads or Services (autoscalers, VPA, ServiceMonitor,
@@ -56,6 +57,8 @@ const PREREQUISITES = new Set([
   'scheduling.k8s.io/PriorityClass',
   // the endpoint picker (a workload) reports live only once it has read its pool: the pool comes first
   'inference.networking.k8s.io/InferencePool',
+  // DRA claims the pods reference: a pod whose claim does not exist yet stays Pending
+  'resource.k8s.io/ResourceClaimTemplate', 'resource.k8s.io/ResourceClaim',
 ]);
 const WORKLOADS = new Set([
   'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'batch/CronJob', 'v1/Service',

@@ -11,6 +11,7 @@ import { tritonModelConfig, TRT_ENGINE_CACHE } from './triton-config';
 import { ensembleIssues } from './triton-ensemble';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
+import { tritonTracing } from './triton-tracing';
 
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
@@ -231,6 +232,7 @@ export const triton: ServingRuntime = {
   // version when the spec serves the latest (Triton picks the highest number it finds)
   downloadIncludes: (models) => versionedIncludes(models.filter((m) => m.format !== 'ensemble')),
   validate,
+  tracing: tritonTracing,
   configFiles(ctx) {
     const gpu = ctx.gpuCount > 0;
     return Object.fromEntries(ctx.models.map((m) => [`${m.name}.config.pbtxt`, tritonModelConfig(m, gpu)]));

@@ -238,6 +238,43 @@ export interface RouteDefaults {
   readonly streaming: boolean;
 }
 
+/** An environment variable of the server container (a value, a Secret key or a pod field). */
+export type RuntimeEnvVar =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly valueFrom: { readonly fieldRef: { readonly fieldPath: string } } };
+
+/**
+ * One replica spread over a group of pods (a LeaderWorkerSet, spec.multiNode). The pods learn the group from the
+ * variables the LeaderWorkerSet controller injects (kubernetes-sigs/lws api/leaderworkerset/v1: LWS_LEADER_ADDRESS,
+ * LWS_GROUP_SIZE, LWS_WORKER_INDEX); arguments refer to them as `$(NAME)`, which the kubelet expands.
+ */
+export interface MultiNodeGroup {
+  /** Pods per group (spec.multiNode.nodes). */
+  readonly size: number;
+  /** `$(LWS_LEADER_ADDRESS)`: the leader pod's DNS name. */
+  readonly leaderAddress: string;
+  /** `$(LWS_WORKER_INDEX)`: 0 on the leader, 1..size-1 on the workers. */
+  readonly workerIndex: string;
+  /** Seconds a pod may wait for the others of its group (the startup budget). */
+  readonly joinTimeoutSeconds: number;
+}
+
+/** What one pod of a group adds to the server container. */
+export interface MultiNodeRole {
+  readonly args: string[];
+  readonly env: RuntimeEnvVar[];
+}
+
+/** spec.tracing as the runtime receives it. */
+export interface TracingSettings {
+  /** OTLP/HTTP traces endpoint URL. */
+  readonly endpoint: string;
+  /** Share of requests traced, (0, 1]. */
+  readonly samplingRatio: number;
+  /** OTEL_SERVICE_NAME (the spec name). */
+  readonly serviceName: string;
+}
+
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
@@ -292,4 +329,18 @@ export interface ServingRuntime {
   readonly llm?: LlmSupport;
   /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
   batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
+  /**
+   * How one engine spans a group of pods (spec.multiNode). The leader serves the API and the probes; the workers
+   * run no server, join the leader's engine and get no probes. @default - none: the runtime refuses spec.multiNode
+   */
+  readonly multiNode?: {
+    leader(ctx: RuntimeContext, group: MultiNodeGroup): MultiNodeRole;
+    worker(ctx: RuntimeContext, group: MultiNodeGroup): MultiNodeRole;
+  };
+  /**
+   * OpenTelemetry tracing (spec.tracing): server arguments and environment. The constructs add the service name
+   * and the Kubernetes resource attributes (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES).
+   * @default - none: the runtime refuses spec.tracing
+   */
+  tracing?(ctx: RuntimeContext, t: TracingSettings): { args: string[]; env: RuntimeEnvVar[] };
 }

@@ -11,6 +11,7 @@ import { dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 import { VLLM_LLM } from './vllm-llm';
 import { localAdapters } from './adapters';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
+import { isMig, parallelismIssues, parallelSizes, vllmMultiNode, vllmTracing } from './vllm-scale-out';
 
 export const VLLM_IMAGE = defaultImageOf('vllm', true);
 const GiB = 2 ** 30;
@@ -88,7 +89,7 @@ export const VLLM_API_KEY_ENV = 'VLLM_API_KEY';
 
 /** The tensor-parallel size: the spec's, else the GPU count (one engine over every GPU of the pod). */
 export function tensorParallelSize(spec: ModelServingSpec): number {
-  return spec.models[0]?.engine?.tensorParallelSize ?? Math.max(1, spec.resources?.gpu?.count ?? 0);
+  return parallelSizes(spec).tp;
 }
 
 function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
@@ -99,14 +100,16 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
     issues.push({ path: 'spec.resources.gpu', message: `is required: ${image} is a CUDA build of vLLM (set spec.resources.gpu.count, or spec.image to a CPU build)` });
   }
   const tp = m?.engine?.tensorParallelSize;
-  if (tp !== undefined && gpus > 0 && tp !== gpus) {
+  const parallel = parallelismIssues(spec);
+  issues.push(...parallel);
+  if (tp !== undefined && gpus > 0 && tp !== gpus && !spec.multiNode && m?.engine?.pipelineParallelSize === undefined) {
     issues.push({
       path: 'spec.models[0].engine.tensorParallelSize',
       message: `(${tp}) must equal spec.resources.gpu.count (${gpus}): one vLLM engine shards the model over exactly tensorParallelSize GPUs, ` +
         (tp > gpus ? 'more than the pod has' : 'so the other GPUs of the pod would sit idle; run more replicas for more copies'),
     });
   }
-  if (tp !== undefined && tp > 1 && (spec.resources?.gpu?.resourceName ?? '').includes('mig-')) {
+  if (tp !== undefined && tp > 1 && isMig(spec)) {
     issues.push({ path: 'spec.models[0].engine.tensorParallelSize', message: 'tensor parallelism needs whole GPUs: a container sees at most one MIG device' });
   }
   if (spec.vllm?.apiKeySecret && spec.mode === 'batch') {
@@ -137,6 +140,7 @@ function engineArgs(ctx: RuntimeContext): string[] {
   if (e.gpuMemoryUtilization !== undefined) args.push('--gpu-memory-utilization', String(e.gpuMemoryUtilization));
   if (e.maxNumSeqs !== undefined) args.push('--max-num-seqs', String(e.maxNumSeqs));
   if (e.quantization !== undefined) args.push('--quantization', e.quantization);
+  if (e.pipelineParallelSize !== undefined) args.push('--pipeline-parallel-size', String(e.pipelineParallelSize));
   return args;
 }
 
@@ -191,6 +195,8 @@ export const vllm: ServingRuntime = {
   validate,
   configFiles: () => ({}),
   initSteps: () => [],
+  multiNode: vllmMultiNode,
+  tracing: vllmTracing,
   container(ctx) {
     const local = ctx.source === 'local';
     const apiKey = ctx.spec.vllm?.apiKeySecret;

@@ -34,6 +34,26 @@ const REQUIREMENTS: readonly KubeRequirement[] = [
     why: '0 with engine hpa (scale to zero behind spec.inferencePool; engine keda scales to zero on any release)',
     applies: (s) => s.inferencePool !== undefined && (s.autoscaling?.engine ?? 'hpa') === 'hpa' && s.autoscaling?.minReplicas === 0,
   },
+  {
+    feature: 'dra',
+    path: 'spec.resources.gpu.claim',
+    why: 'a GPU claim (ResourceClaimTemplate / ResourceClaim, resource.k8s.io/v1)',
+    applies: (s) => s.resources?.gpu?.claim !== undefined,
+  },
+  {
+    feature: 'imageVolumes',
+    path: 'spec.repository.image',
+    why: 'the model as an image volume',
+    applies: (s) => s.repository.image !== undefined,
+  },
+  ...['canary', 'tracks'].map((_, i): KubeRequirement => ({
+    feature: 'imageVolumes',
+    path: i === 0 ? 'spec.rollout.canary.repository.image' : 'spec.rollout.tracks',
+    why: i === 0 ? 'the model as an image volume' : 'a track whose repository is an image volume',
+    applies: (s) => (i === 0
+      ? s.rollout?.canary?.repository?.image !== undefined
+      : Object.values(s.rollout?.tracks ?? {}).some((t) => t.repository?.image !== undefined)),
+  })),
 ];
 
 /** Every requirement the spec has that the target lacks. */

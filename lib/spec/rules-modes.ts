@@ -49,7 +49,8 @@ function checkEdge(list: IssueList, spec: ModelServingSpec): void {
     list.add('spec.edge.nodeSelector', 'must name at least one node label (an empty selector puts a replica on every node of the cluster)');
   }
   if (e.hostPathCache !== undefined && spec.repository.uri === undefined) {
-    const from = spec.repository.pvc ? 'a PersistentVolumeClaim, which is already local' : 'the Hugging Face Hub (use repository.huggingface.cacheClaimName)';
+    const from = spec.repository.pvc ? 'a PersistentVolumeClaim, which is already local'
+      : spec.repository.image ? 'an image volume, which the node keeps' : 'the Hugging Face Hub (use repository.huggingface.cacheClaimName)';
     list.add('spec.edge.hostPathCache', `applies to repository.uri only (the models come from ${from})`);
   }
   for (const [k, v] of Object.entries(e.nodeSelector)) {

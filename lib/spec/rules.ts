@@ -17,6 +17,7 @@ import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
 import { checkLlm } from './rules-llm';
+import { checkPlatform } from './rules-platform';
 import { resolveKubeVersion } from './kube-version';
 import { checkResources } from './rules-resources';
 import { checkPodFields } from './rules-pod';
@@ -42,9 +43,9 @@ function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
 }
 
 function checkRepository(list: IssueList, spec: ModelServingSpec, base = 'spec.repository', repo: ModelServingSpec['repository'] = spec.repository): void {
-  const sources = (['pvc', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
+  const sources = (['pvc', 'image', 'uri', 'huggingface'] as const).filter((k) => repo[k] !== undefined);
   if (sources.length !== 1) {
-    list.add(base, `exactly one model source must be set: pvc, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
+    list.add(base, `exactly one model source must be set: pvc, image, uri or huggingface (found ${sources.length ? sources.join(', ') : 'none'})`);
   }
   if (repo.pvc) {
     const n = Number(repo.pvc.claimName !== undefined) + Number(repo.pvc.create !== undefined);
@@ -165,6 +166,7 @@ export const RULES: readonly Rule[] = [
   (l, d) => checkModes(l, d.spec),
   (l, d) => checkMonitoring(l, d.spec),
   (l, d) => checkLlm(l, d.spec),
+  (l, d) => checkPlatform(l, d.spec, d.metadata.name),
   (l, d, o) => checkKubeTarget(l, d.spec, resolveKubeVersion(o.kubeVersion)),
   (l, d) => checkResources(l, d.spec),
   (l, d) => checkPodFields(l, d.spec),

@@ -21,6 +21,7 @@ const AREAS: Record<string, string> = {
   'input-rules': 'What the API server and controllers would refuse later', 'plain-text-secrets': 'Plain-text credentials',
   'one-pass': 'One-pass validation and terminal-safe messages', 'cli-output': 'Writing the output folder', 'cli-helm': 'Command line, the way Helm users work',
   'many-models': 'One spec with many models',
+  'multinode': 'Multi-node (LeaderWorkerSet)', 'dra': 'GPU claims (DRA)', 'image-volume': 'Image volumes', 'tracing': 'Tracing',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

@@ -18,6 +18,8 @@ import {
   VPA_UPDATE_MODES,
 } from './vpa-types';
 import { checkEppConfig, checkInferencePool } from './crd-validate';
+import { checkNvidiaConfig } from './nvidia-dra-types';
+import { crdValidator } from './crd-schema';
 
 export interface ValidationProblem {
   index: number;
@@ -36,6 +38,8 @@ interface KindEntry {
   iface: string;
   /** Hand-written layer-1 check, returns messages. */
   check?: (obj: Record<string, any>) => string[];
+  /** Typed values nested in the object (e.g. opaque driver parameters), checked like objects of their own. */
+  nested?: (obj: Record<string, any>) => { path: string; entry: KindEntry; value: Record<string, any> }[];
 }
 
 const REGISTRY = new Map<string, KindEntry>();
@@ -64,6 +68,21 @@ register('keda.sh/v1alpha1', '@kubernetes-models/keda/keda.sh/v1alpha1', ['Scale
 register('gateway.networking.k8s.io/v1', '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1', [
   'HTTPRoute', 'GRPCRoute',
 ]);
+register('resource.k8s.io/v1', 'kubernetes-models/resource.k8s.io/v1', ['ResourceClaim', 'ResourceClaimTemplate']);
+/** The NVIDIA DRA driver's opaque parameters in a claim spec: test/support/nvidia-dra-types.ts. */
+const NVIDIA_CONFIG: KindEntry = { module: './nvidia-dra-types', iface: 'INvidiaDeviceConfig', check: checkNvidiaConfig };
+function nvidiaParameters(obj: Record<string, any>): { path: string; entry: KindEntry; value: Record<string, any> }[] {
+  const [claimSpec, at] = obj.kind === 'ResourceClaimTemplate' ? [obj.spec?.spec, 'spec.spec'] : [obj.spec, 'spec'];
+  return (claimSpec?.devices?.config ?? []).flatMap((c: any, i: number) => (c?.opaque?.driver === 'gpu.nvidia.com'
+    ? [{ path: `${at}.devices.config[${i}].opaque.parameters`, entry: NVIDIA_CONFIG, value: c.opaque.parameters }] : []));
+}
+for (const kind of ['ResourceClaim', 'ResourceClaimTemplate']) REGISTRY.get(`resource.k8s.io/v1 ${kind}`)!.nested = nvidiaParameters;
+REGISTRY.set('leaderworkerset.x-k8s.io/v1 LeaderWorkerSet', {
+  module: './lws-types',
+  iface: 'ILeaderWorkerSet',
+  // the CRD's schema with unknown fields refused (no check when the CRD folder is absent; the strict layer still runs)
+  check: (obj) => crdValidator('leaderworkerset.x-k8s.io_leaderworkersets.yaml', 'v1')?.(obj) ?? [],
+});
 REGISTRY.set('autoscaling.k8s.io/v1 VerticalPodAutoscaler', {
   module: './vpa-types',
   iface: 'IVerticalPodAutoscaler',
@@ -233,6 +252,8 @@ interface StrictInput {
   index: number;
   entry: KindEntry;
   obj: Record<string, any>;
+  /** Where a nested value sits in its object (messages are prefixed with it). */
+  prefix?: string;
 }
 
 /** Returns messages per object index. */
@@ -250,12 +271,14 @@ function strictCheck(inputs: StrictInput[]): Map<number, string[]> {
     lines.push(`import type { ${entry.iface} as ${alias} } from ${JSON.stringify(entry.module)};`);
   }
   const lineToIndex = new Map<number, number>();
-  for (const { index, entry, obj } of inputs) {
+  const lineToPrefix = new Map<number, string>();
+  for (const { index, entry, obj, prefix } of inputs) {
+    if (prefix) lineToPrefix.set(lines.length, prefix);
     lineToIndex.set(lines.length, index);
     // JSON.stringify quotes every key, so any label/annotation key is a valid property name.
     // U+2028/U+2029 are line terminators for TypeScript: escape them to keep one object per line.
     const json = JSON.stringify(obj).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-    lines.push(`export const o${index}: ${aliases.get(entry)} = ${json};`);
+    lines.push(`export const o${lines.length}: ${aliases.get(entry)} = ${json};`);
   }
   const text = lines.join('\n') + '\n';
 
@@ -274,7 +297,9 @@ function strictCheck(inputs: StrictInput[]): Map<number, string[]> {
       // Not inside an object literal (e.g. an import failed to resolve): a validator bug, not a manifest bug.
       throw new Error(`k8s-validate: internal TypeScript error: ${message}`);
     }
-    const where = formatPath(pathAt(sf, d.start!));
+    const inner = formatPath(pathAt(sf, d.start!));
+    const prefix = lineToPrefix.get(line);
+    const where = prefix ? (inner === '(root)' ? prefix : `${prefix}.${inner}`) : inner;
     const list = result.get(index) ?? [];
     list.push(`${where}: ${truncate(message, 600)}`);
     result.set(index, list);
@@ -333,6 +358,10 @@ export async function validateObjects(objects: Array<Record<string, any>>): Prom
     }
     strictInputs.push({ index, entry, obj });
     for (const m of await schemaMessages(entry, obj)) problems.push({ ...describe(index, obj), message: `[schema] ${m}` });
+    for (const n of entry.nested?.(obj) ?? []) {
+      strictInputs.push({ index, entry: n.entry, obj: n.value, prefix: n.path });
+      for (const m of n.entry.check?.(n.value) ?? []) problems.push({ ...describe(index, obj), message: `[schema] ${n.path}: ${m}` });
+    }
   });
   await Promise.all(layer1);
 

@@ -11,6 +11,7 @@ import { TrafficSchemas } from './traffic';
 import { ScalingSchemas } from './scaling';
 import { LlmSchemas } from './llm';
 import { PodSchemas } from './pod';
+import { PlatformSchemas, GpuClaimSchema, ImageSourceSchema } from './platform';
 
 export const API_VERSION = 'model-serving/v1alpha1';
 /** An Indexed Job allows at most 100000 parallel pods (batch validation). */
@@ -48,6 +49,7 @@ const PvcSource = Obj({
 
 const Repository = Obj({
   pvc: Opt(PvcSource),
+  image: Opt(ImageSourceSchema),
   uri: Opt(Type.String({ description: 's3://, gs:// or https:// URI of the repository; an init container downloads it before the server starts. Never put credentials in it.' })),
   credentialsSecret: Opt(DnsLabel('Secret with the object-store credentials (uri only), passed to the download container as environment variables.', 253)),
   huggingface: Opt(Obj({
@@ -57,7 +59,7 @@ const Repository = Obj({
     cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
   }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
   modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub). @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
-}, { description: 'Where the models come from: exactly one of pvc, uri, huggingface.' });
+}, { description: 'Where the models come from: exactly one of pvc, image, uri, huggingface.' });
 
 const Resources = Obj({
   cpu: Opt(RequestLimit('CPU', { request: '2 (vllm: 2 per GPU), lowered to an explicit limit', limit: '4 (vllm: 4 per GPU), raised to an explicit request' })),
@@ -66,6 +68,7 @@ const Resources = Obj({
     count: PositiveInt('GPUs per pod (a whole number).'),
     resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
     product: Opt(Type.String({ pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63, description: 'Required node label nvidia.com/gpu.product (GPU Feature Discovery), e.g. NVIDIA-L4; it must be a GPU the CUDA build of the image supports (docs/RUNTIMES.md). @default - any GPU' })),
+    claim: Opt(GpuClaimSchema),
   }, { description: 'GPUs. @default - no GPU (CPU only)' })),
 }, { description: 'Container resources; every container gets requests and limits.' });
 
@@ -126,6 +129,7 @@ export const SpecSchema = Obj({
   ...TrafficSchemas,
   ...ScalingSchemas,
   ...LlmSchemas,
+  ...PlatformSchemas,
   monitoring: Opt(Obj({
     interval: Opt(Duration('Scrape interval. @default - 15s')),
     serviceMonitor: Opt(Type.Boolean({ description: 'Emit a ServiceMonitor. @default - true' })),

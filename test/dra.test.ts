@@ -1,0 +1,164 @@
+/** spec.resources.gpu.claim: GPUs through Dynamic Resource Allocation, CEL selectors, NVIDIA DRA driver sharing. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { synth, synthFile, find, all, container, specErrors, tritonDoc } from './support/synth';
+import { assertValidObjects, validateObjects } from './support/k8s-validate';
+import { planResources } from '../lib/pulumi';
+import { parseSpecs } from '../lib/spec/load';
+import type { ModelServingDocument } from '../lib/spec/schema/spec';
+
+const TEMPLATE = 'templates/triton-dra-shared.yaml';
+const objs = synthFile(TEMPLATE);
+const deploy = find(objs, 'Deployment', 'text-classifiers');
+const pod = deploy.spec.template.spec;
+
+const claimDoc = (claim: Record<string, unknown>, spec: Record<string, unknown> = {}) =>
+  tritonDoc({ resources: { gpu: { count: 1, claim } }, ...spec });
+
+test('triton-dra-shared.yaml synthesizes to strictly valid objects (the NVIDIA driver config against its typed definition)', async () => {
+  await assertValidObjects(objs);
+});
+
+test('the driver-config check refuses what the NVIDIA DRA driver refuses: an unknown field, a strategy and its missing config', async () => {
+  const claim = structuredClone(find(objs, 'ResourceClaim'));
+  const params = claim.spec.devices.config[0].opaque.parameters;
+  params.sharing.mpsConfig.defaultActiveThreadPercentag = 33;
+  params.sharing.strategy = 'Exclusive';
+  const messages = (await validateObjects([claim])).map((p) => p.message);
+  assert.ok(messages.some((m) => m.startsWith('[strict] spec.devices.config[0].opaque.parameters') && m.includes('defaultActiveThreadPercentag')), messages.join('\n'));
+  assert.ok(messages.includes('[schema] spec.devices.config[0].opaque.parameters: sharing.strategy: unknown GPU sharing strategy: Exclusive'), messages.join('\n'));
+  const noConfig = structuredClone(find(objs, 'ResourceClaim'));
+  delete noConfig.spec.devices.config[0].opaque.parameters.sharing.mpsConfig;
+  assert.deepEqual((await validateObjects([noConfig])).map((p) => p.message),
+    ['[schema] spec.devices.config[0].opaque.parameters: sharing.mpsConfig: required with MPS (Validate dereferences it)']);
+});
+
+test('sharing: one ResourceClaim for the track, referenced by every replica, with the driver\'s MPS config', () => {
+  assert.deepEqual(all(objs, 'ResourceClaimTemplate'), []);
+  const claim = find(objs, 'ResourceClaim', 'text-classifiers-gpu');
+  assert.deepEqual(claim.spec, {
+    devices: {
+      requests: [{ name: 'gpu', exactly: { deviceClassName: 'gpu.nvidia.com', selectors: [{ cel: { expression: "device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'" } }], allocationMode: 'ExactCount', count: 1 } }],
+      config: [{ requests: ['gpu'], opaque: { driver: 'gpu.nvidia.com', parameters: { apiVersion: 'resource.nvidia.com/v1beta1', kind: 'GpuConfig', sharing: { strategy: 'MPS', mpsConfig: { defaultActiveThreadPercentage: 33, defaultPinnedDeviceMemoryLimit: '7Gi' } } } } }],
+    },
+  });
+  assert.deepEqual(pod.resourceClaims, [{ name: 'gpu', resourceClaimName: 'text-classifiers-gpu' }]);
+  assert.equal(deploy.spec.replicas, 3);
+});
+
+test('the container uses the claim instead of the nvidia.com/gpu limit', () => {
+  const server = container(deploy);
+  assert.deepEqual(server.resources.claims, [{ name: 'gpu', request: 'gpu' }]);
+  assert.equal(server.resources.limits['nvidia.com/gpu'], undefined);
+  assert.deepEqual(Object.keys(server.resources.limits).sort(), ['cpu', 'memory']);
+  // no GPU Feature Discovery node affinity: the device is chosen by the claim's selector
+  assert.equal(pod.affinity, undefined);
+});
+
+test('without sharing: a ResourceClaimTemplate per track, so every pod gets its own devices', async () => {
+  const o = synth(claimDoc({ selectors: ["device.attributes['gpu.nvidia.com'].architecture == 'Hopper'"] }, { replicas: 2 }));
+  await assertValidObjects(o);
+  const tpl = find(o, 'ResourceClaimTemplate', 'm-gpu');
+  assert.equal(tpl.spec.spec.devices.requests[0].exactly.deviceClassName, 'gpu.nvidia.com');
+  assert.equal(tpl.spec.spec.devices.config, undefined);
+  assert.deepEqual(all(o, 'ResourceClaim'), []);
+  assert.deepEqual(find(o, 'Deployment').spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimTemplateName: 'm-gpu' }]);
+});
+
+test('MIG through the driver\'s MIG device class: a MigDeviceConfig, count devices', async () => {
+  const o = synth(claimDoc({ deviceClassName: 'mig.nvidia.com', selectors: ["device.attributes['gpu.nvidia.com'].profile == '1g.10gb'"], sharing: { strategy: 'TimeSlicing' } }));
+  await assertValidObjects(o);
+  const claim = find(o, 'ResourceClaim');
+  assert.equal(claim.spec.devices.requests[0].exactly.deviceClassName, 'mig.nvidia.com');
+  assert.deepEqual(claim.spec.devices.config[0].opaque.parameters, { apiVersion: 'resource.nvidia.com/v1beta1', kind: 'MigDeviceConfig', sharing: { strategy: 'TimeSlicing' } });
+});
+
+test('time slicing on whole GPUs writes its interval (the driver dereferences the config)', async () => {
+  const o = synth(claimDoc({ sharing: { strategy: 'TimeSlicing', interval: 'Long' } }));
+  await assertValidObjects(o);
+  assert.deepEqual(find(o, 'ResourceClaim').spec.devices.config[0].opaque.parameters.sharing, { strategy: 'TimeSlicing', timeSlicingConfig: { interval: 'Long' } });
+  assert.deepEqual(find(synth(claimDoc({ sharing: { strategy: 'TimeSlicing' } })), 'ResourceClaim').spec.devices.config[0].opaque.parameters.sharing.timeSlicingConfig, { interval: 'Default' });
+});
+
+test('a canary track gets its own claim; the device plugin stays the default', () => {
+  const o = synth(claimDoc({}, { rollout: { strategy: 'canary', weight: 10, canary: {} }, gateway: { parentRef: { name: 'inference' } } }));
+  assert.deepEqual(all(o, 'ResourceClaimTemplate').map((t) => t.metadata.name).sort(), ['m-canary-gpu', 'm-gpu']);
+  assert.equal(find(o, 'Deployment', 'm-canary').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, 'm-canary-gpu');
+  const plain = synth(tritonDoc());
+  assert.equal(container(find(plain, 'Deployment')).resources.limits['nvidia.com/gpu'], 1);
+  assert.equal(find(plain, 'Deployment').spec.template.spec.resourceClaims, undefined);
+});
+
+test('batch and edge pods carry the claim too (the server is a sidecar in batch)', async () => {
+  const batch = synth(claimDoc({ sharing: { strategy: 'MPS' } }, { mode: 'batch', batch: { input: 's3://in/x/', output: 's3://out/y/', parallelism: 2 } }));
+  await assertValidObjects(batch);
+  const job = find(batch, 'Job');
+  assert.deepEqual(job.spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimName: 'm-gpu' }]);
+  assert.deepEqual(container(job).resources.claims, [{ name: 'gpu', request: 'gpu' }]);
+  const edge = synth(claimDoc({}, { mode: 'edge', edge: { nodeSelector: { edge: 'true' } } }));
+  await assertValidObjects(edge);
+  assert.equal(find(edge, 'DaemonSet').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, 'm-gpu');
+});
+
+test('the Pulumi plan creates the claim before the Deployment that references it', () => {
+  const doc = parse(readFileSync(TEMPLATE, 'utf8')) as ModelServingDocument;
+  const plan = planResources([doc], { componentName: 'c' });
+  const claim = plan.resources.find((r) => r.kind === 'ResourceClaim')!;
+  assert.equal(claim.stage, 'prerequisites');
+  assert.deepEqual(claim.typedClass, { module: 'resource', version: 'v1', kind: 'ResourceClaim' });
+  const dep = plan.resources.find((r) => r.kind === 'Deployment')!;
+  assert.ok(dep.dependsOn.includes(claim.logicalName), dep.dependsOn.join(','));
+  assert.ok(!plan.requiredCrds.some((c) => c.startsWith('resource.k8s.io')));
+});
+
+test('refuses a CEL selector that does not parse, with the line and column', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ["device.attributes['gpu.nvidia.com'].productName == "] })),
+    'spec.yaml: spec.resources.gpu.claim.selectors[0]: is not a CEL expression: line 1, column 49: found = but expecting end of input');
+});
+
+test('refuses a CEL selector that uses a variable other than device', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ["gpu.productName == 'NVIDIA L4' && [1].all(x, x > 0)"] })),
+    'spec.yaml: spec.resources.gpu.claim.selectors[0]: refers to "gpu": a device selector can use only the variable "device" (device.driver, device.attributes, device.capacity)');
+});
+
+test('refuses the device plugin\'s resourceName and product together with a claim', () => {
+  assert.equal(specErrors(tritonDoc({ resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-1g.10gb', product: 'NVIDIA-L4', claim: {} } } })), [
+    'spec.yaml: spec.resources.gpu.resourceName: is the device plugin\'s extended resource; with spec.resources.gpu.claim the devices come from the claim\'s device class (use deviceClassName mig.nvidia.com for MIG)',
+    'spec.yaml: spec.resources.gpu.product: is GPU Feature Discovery\'s node label for the device plugin; with spec.resources.gpu.claim select the product with a CEL selector, e.g. device.attributes[\'gpu.nvidia.com\'].productName == \'NVIDIA L4\'',
+  ].join('\n'));
+});
+
+test('refuses sharing settings that do not belong to the strategy or the device class', () => {
+  assert.equal(specErrors(claimDoc({ deviceClassName: 'mig.nvidia.com', sharing: { strategy: 'MPS', interval: 'Short' } })), [
+    'spec.yaml: spec.resources.gpu.claim.sharing.interval: applies to strategy TimeSlicing (strategy is MPS)',
+    'spec.yaml: spec.resources.gpu.claim.sharing.interval: is not supported on MIG devices (the driver\'s MigDeviceSharing has no timeSlicingConfig)',
+  ].join('\n'));
+  assert.equal(specErrors(claimDoc({ sharing: { strategy: 'TimeSlicing', activeThreadPercentage: 50 } })),
+    'spec.yaml: spec.resources.gpu.claim.sharing.activeThreadPercentage: applies to strategy MPS (strategy is TimeSlicing)');
+  assert.equal(specErrors(claimDoc({ deviceClassName: 'a100.example.com', sharing: { strategy: 'MPS' } })),
+    'spec.yaml: spec.resources.gpu.claim.sharing: is the NVIDIA DRA driver\'s GpuConfig (class gpu.nvidia.com) or MigDeviceConfig (class mig.nvidia.com); device class a100.example.com has no known sharing config');
+});
+
+test('refuses a shared claim for more pods than a ResourceClaim can hold, or for a DaemonSet', () => {
+  assert.equal(specErrors(claimDoc({ sharing: { strategy: 'MPS' } }, { autoscaling: { maxReplicas: 300 } })),
+    'spec.yaml: spec.resources.gpu.claim.sharing: is one ResourceClaim for every pod of a track, and a claim holds at most 256 consumers (the track may run 300 pods)');
+  assert.equal(specErrors(claimDoc({ sharing: { strategy: 'MPS' } }, { mode: 'edge', edge: { nodeSelector: { edge: 'true' } } })),
+    'spec.yaml: spec.resources.gpu.claim.sharing: cannot be used in mode edge: the DaemonSet\'s pods run on many nodes, and a shared ResourceClaim is allocated on one');
+});
+
+test('requires Kubernetes 1.34 for a GPU claim (DRA resource.k8s.io/v1)', () => {
+  assert.throws(() => parseSpecs(JSON.stringify(claimDoc({})), 'spec.yaml', { kubeVersion: '1.33' }), (e: Error) => {
+    assert.equal(e.message, 'spec.yaml: spec.resources.gpu.claim: a GPU claim (ResourceClaimTemplate / ResourceClaim, resource.k8s.io/v1) needs Dynamic Resource Allocation with resource.k8s.io/v1 (feature gate DynamicResourceAllocation, GA in 1.34), which Kubernetes 1.34 has; the target is 1.33 (--kube-version)');
+    return true;
+  });
+});
+
+test('vLLM on MIG devices from a claim refuses tensor parallelism', () => {
+  const doc = { apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm', namespace: 'ml' },
+    spec: { runtime: 'vllm', models: [{ name: 'l', format: 'huggingface', engine: { tensorParallelSize: 2 } }], repository: { pvc: { claimName: 'w' } },
+      resources: { gpu: { count: 2, claim: { deviceClassName: 'mig.nvidia.com' } } } } };
+  assert.equal(specErrors(doc), 'spec.yaml: spec.models[0].engine.tensorParallelSize: tensor parallelism needs whole GPUs: a container sees at most one MIG device');
+});
+

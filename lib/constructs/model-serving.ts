@@ -17,6 +17,7 @@ import { ModelIngress } from './ingress';
 import { ModelTrafficPolicy } from './traffic-policy';
 import { ModelAutoscaling } from './autoscaling';
 import { ModelObservability } from './observability';
+import { ModelLogging } from './logging';
 
 /** cdk8s context key that sets the target Kubernetes version of every ModelServing below it. */
 export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
@@ -78,6 +79,7 @@ export class ModelServing extends Construct {
       new ModelIngress(this, 'Ingress', { context: ctx });
       new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     }
+    if (ctx.spec.logging) new ModelLogging(this, 'Logging', { context: ctx });
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
   }

@@ -8,6 +8,7 @@ import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
 import { tritonModelConfig } from './triton-config';
+import { tritonLogFormat } from './triton-logs';
 
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
@@ -177,6 +178,7 @@ export const triton: ServingRuntime = {
       needsAssembledRepository: true,
     };
   },
+  logFormat: tritonLogFormat,
   metrics: {
     portName: 'metrics',
     path: '/metrics',

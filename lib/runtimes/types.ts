@@ -160,6 +160,33 @@ export type BatchRequest = (
   readonly defaultConcurrency?: number;
 };
 
+/**
+ * How a server writes its log lines, for log collectors (docs/OBSERVABILITY.md#logs). Patterns are regular
+ * expressions in Ruby syntax for Onigmo, the engine of Fluentd and Fluent Bit, with named groups only (Fluent Bit
+ * takes letters, digits and `_` in group names). A record is a first line and the lines that continue it.
+ */
+export interface RuntimeLogFormat {
+  /** Short id, e.g. `triton-default`. */
+  readonly id: string;
+  /** Where the format is defined upstream (repository, path, version). */
+  readonly source: string;
+  /** Matches a line that starts a record (anchored with `\A`); any other line continues the previous record. */
+  readonly startPattern: string;
+  /**
+   * A line that ends with a carriage return continues on the next line, whatever that line starts with (vLLM
+   * prefixes every line of a multi-line message and ends all but the last with `\r`).
+   * @default false
+   */
+  readonly carriageReturnContinues?: boolean;
+  /**
+   * Patterns for a whole record, tried in order (the first that matches wins). `models` is a regex alternation
+   * of the spec's model names, already escaped, for formats that find the model in the message.
+   */
+  parsePatterns(models: string): string[];
+  /** The lines never name the model: collectors add the spec's one model as the field `model`. @default false */
+  readonly modelFromSpec?: boolean;
+}
+
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
@@ -189,6 +216,8 @@ export interface ServingRuntime {
   initSteps(ctx: RuntimeContext): RuntimeInitStep[];
   container(ctx: RuntimeContext): RuntimeContainer;
   readonly metrics: RuntimeMetrics;
+  /** The format of the server's log lines for this spec (some runtimes switch formats with flags). */
+  logFormat(spec: ModelServingSpec): RuntimeLogFormat;
   /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
   batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
 }

@@ -15,6 +15,7 @@ import { checkRollout, checkTraffic, trackEntries, trackImageIssues } from './ru
 import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
+import { checkLogging } from './rules-logging';
 import { resolveKubeVersion } from './kube-version';
 import type { ValidateOptions } from './load';
 
@@ -159,6 +160,7 @@ export function checkRules(doc: ModelServingDocument, options: ValidateOptions =
   for (const [p, t] of trackEntries(spec)) if (t.repository) checkRepository(list, spec, `${p}.repository`, t.repository);
   checkModes(list, spec);
   checkMonitoring(list, spec);
+  checkLogging(list, spec);
   checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) {

@@ -9,6 +9,7 @@ import {
 import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
 import { ScalingSchemas } from './scaling';
+import { LoggingSchemas } from './logging';
 
 export const API_VERSION = 'model-serving/v1alpha1';
 /** Largest int32 (the Kubernetes API's integer fields); an Indexed Job allows at most 100000 parallel pods (batch validation). */
@@ -110,6 +111,7 @@ export const SpecSchema = Obj({
   }, { description: 'runtime triton only.' })),
   ...TrafficSchemas,
   ...ScalingSchemas,
+  ...LoggingSchemas,
   monitoring: Opt(Obj({
     interval: Opt(Duration('Scrape interval. @default - 15s')),
     serviceMonitor: Opt(Type.Boolean({ description: 'Emit a ServiceMonitor. @default - true' })),

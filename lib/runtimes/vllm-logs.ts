@@ -21,6 +21,6 @@ export const VLLM_LOG: RuntimeLogFormat = {
   // vLLM serves one model: its lines never name it
   modelFromSpec: true,
   parsePatterns: () => [
-    `\\A(?:\\((?<process>[^()\\s]+) pid=(?<pid>\\d+)\\) )*(?<level>${LEVEL})(?: (?<server_time>${TIME}) \\[?(?<source>[^\\s\\]]+:\\d+)\\]|:) +(?<message>[\\s\\S]*?)\\r?\\z`,
+    `\\A(?:\\((?<process>[^()\\s]+) pid=(?<pid>\\d+)\\) )*(?<level>${LEVEL})(?: (?<server_time>${TIME}) \\[?(?<source>[^\\s\\]]+:\\d+)\\] |: +)(?<message>[\\s\\S]*?)\\r?\\z`,
   ],
 };

@@ -18,6 +18,7 @@ import { ModelTrafficPolicy } from './traffic-policy';
 import { ModelAutoscaling } from './autoscaling';
 import { ModelObservability } from './observability';
 import { ModelLogging } from './logging';
+import { ModelEngineBuild } from './engine-build';
 
 /** cdk8s context key that sets the target Kubernetes version of every ModelServing below it. */
 export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
@@ -62,6 +63,7 @@ export class ModelServing extends Construct {
         automountServiceAccountToken: false,
       });
     }
+    if (ctx.spec.models.some((m) => m.build)) new ModelEngineBuild(this, 'EngineBuild', { context: ctx, repository });
     const autoscaled = ctx.spec.autoscaling !== undefined;
     // batch: Job/CronJob; edge: DaemonSet; online: a Deployment per track (construct ID `Workload` for each mode)
     if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });

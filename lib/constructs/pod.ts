@@ -103,7 +103,7 @@ export function sharedMemorySize(ctx: ServingContext): string {
   return '1Gi';
 }
 
-function affinity(ctx: ServingContext): k8s.Affinity | undefined {
+export function affinity(ctx: ServingContext): k8s.Affinity | undefined {
   const product = ctx.spec.resources?.gpu?.product;
   if (!product) return undefined;
   return {
@@ -115,7 +115,7 @@ function affinity(ctx: ServingContext): k8s.Affinity | undefined {
   };
 }
 
-function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
+export function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
   const own = ctx.spec.tolerations
     ?? (ctx.gpuCount > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : []);
   const all = [...own, ...extra];

@@ -187,6 +187,25 @@ export interface RuntimeLogFormat {
   readonly modelFromSpec?: boolean;
 }
 
+/** app.kubernetes.io/component of the Jobs that compile models (the Pulumi component runs them before the workloads). */
+export const ENGINE_BUILD_COMPONENT = 'engine-build';
+
+/**
+ * A model compiled for the target GPU by a Job before the server starts (Triton TensorRT plans). The pods wait for
+ * it in an init step; the Job is named after a hash of its inputs, so a change builds again.
+ */
+export interface EngineBuild {
+  readonly model: string;
+  readonly jobName: string;
+  readonly image: string;
+  readonly key: string;
+  readonly planFile: string;
+  readonly versions: readonly number[];
+  /** The Job container command; it mounts the model store (writable) at PATHS.modelStore. */
+  readonly command: string[];
+  readonly timeoutSeconds: number;
+}
+
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
@@ -218,6 +237,8 @@ export interface ServingRuntime {
   readonly metrics: RuntimeMetrics;
   /** The format of the server's log lines for this spec (some runtimes switch formats with flags). */
   logFormat(spec: ModelServingSpec): RuntimeLogFormat;
+  /** Models this track compiles before serving them (spec.models[].build). @default - none */
+  engineBuilds?(ctx: RuntimeContext): EngineBuild[];
   /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
   batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
 }

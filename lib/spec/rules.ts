@@ -16,12 +16,13 @@ import { checkModes } from './rules-modes';
 import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
 import { checkLogging } from './rules-logging';
+import { checkBuilds } from './rules-build';
 import { resolveKubeVersion } from './kube-version';
 import type { ValidateOptions } from './load';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
-  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine',
+  'ensemble', 'build', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine',
 ] as const;
 
 function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
@@ -161,6 +162,7 @@ export function checkRules(doc: ModelServingDocument, options: ValidateOptions =
   checkModes(list, spec);
   checkMonitoring(list, spec);
   checkLogging(list, spec);
+  checkBuilds(list, spec);
   checkKubeTarget(list, spec, resolveKubeVersion(options.kubeVersion));
   const image = spec.image ?? runtime.defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
   if (list.ok) {

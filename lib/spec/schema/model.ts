@@ -1,6 +1,7 @@
 /** The `spec.models[]` entry: one model served by the runtime. */
 import { Type } from '@sinclair/typebox';
 import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
+import { BuildSchema } from './build';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
 export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
@@ -68,6 +69,7 @@ export const ModelSchema = Obj({
       }, { description: 'Triton onnx/savedmodel: run through the TensorRT accelerator.' })),
     }),
   ),
+  build: Opt(BuildSchema),
   ensemble: Opt(Obj({
     steps: Type.Array(EnsembleStep, { minItems: 1, description: 'Triton ensemble_scheduling steps, in order.' }),
   }, { description: 'format: ensemble only: the pipeline of models.' })),

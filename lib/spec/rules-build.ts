@@ -12,8 +12,8 @@ const SHAPES = ['minShapes', 'optShapes', 'maxShapes'] as const;
 function checkRepository(list: IssueList, path: string, repo: RepositorySpec, model: string): void {
   if (!repo.pvc) {
     list.add(path, `${model}.build writes the plan into the model repository: use a PersistentVolumeClaim (pvc) with readOnly: false (a uri or huggingface repository is downloaded into each pod, where a plan would be lost)`);
-  } else if (repo.pvc.create?.accessMode === 'ReadOnlyMany') {
-    list.add(`${path}.pvc.create.accessMode`, `ReadOnlyMany cannot be written: ${model}.build writes the plan into the version directories (use ReadWriteMany)`);
+  } else if (repo.pvc.create && (repo.pvc.create.accessMode ?? 'ReadOnlyMany') === 'ReadOnlyMany') {
+    list.add(`${path}.pvc.create.accessMode`, `ReadOnlyMany (the default) cannot be written: ${model}.build writes the plan into the version directories (use ReadWriteMany)`);
   } else if (repo.pvc.readOnly !== false) {
     list.add(`${path}.pvc.readOnly`, `must be false: ${model}.build writes the plan into the version directories (the repository is read-only by default)`);
   }

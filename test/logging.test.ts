@@ -35,7 +35,7 @@ test('Flow and Output of every destination are valid against the upstream CRDs',
 });
 
 test('the CRD check refuses an unknown field and a wrong type', { skip: crdDirectory() ? false : NO_CRDS }, () => {
-  const flow = find(synthFile(TEMPLATE), 'Flow', 'text-classifier-logs');
+  const flow = find(synthFile(TEMPLATE), 'Flow', 'review-classifier-logs');
   const typo = { ...flow, spec: { ...flow.spec, filters: [{ concat: { ...flow.spec.filters[0].concat, flush_intervall: 5 } }] } };
   assert.deepEqual(crdViolations('logging.banzaicloud.io_flows.yaml', typo), ['spec.filters[0].concat.flush_intervall: unknown field']);
   const wrong = { ...flow, spec: { ...flow.spec, filters: [{ concat: { ...flow.spec.filters[0].concat, flush_interval: '5s' } }] } };
@@ -55,25 +55,25 @@ test('the Flow selects exactly the server containers of this spec, in every trac
 
 test('records built by the first Flow reach the parse Flow through its label, and the parse Flow ships to the Output', () => {
   const objs = synthFile(TEMPLATE);
-  const flow = find(objs, 'Flow', 'text-classifier-logs');
-  const parse = find(objs, 'Flow', 'text-classifier-logs-parse');
-  const relabel = find(objs, 'Output', 'text-classifier-logs-relabel');
+  const flow = find(objs, 'Flow', 'review-classifier-logs');
+  const parse = find(objs, 'Flow', 'review-classifier-logs-parse');
+  const relabel = find(objs, 'Output', 'review-classifier-logs-relabel');
   const label = parse.spec.flowLabel;
-  assert.match(label, /^@model-serving-text-classifier-[0-9a-f]{8}$/);
+  assert.match(label, /^@model-serving-review-classifier-[0-9a-f]{8}$/);
   assert.equal(parse.spec.includeLabelInRouter, false);
   assert.equal(parse.spec.match, undefined);
-  assert.deepEqual(flow.spec.localOutputRefs, ['text-classifier-logs-relabel']);
+  assert.deepEqual(flow.spec.localOutputRefs, ['review-classifier-logs-relabel']);
   assert.deepEqual(relabel.spec, { relabel: { label } });
   // the last record of a burst (a crash traceback) is flushed to the same label, not dropped to @ERROR
   assert.ok(flow.spec.filters.every((f: K8sObject) => f.concat.timeout_label === label && f.concat.flush_interval === 5));
-  assert.deepEqual(parse.spec.localOutputRefs, ['text-classifier-logs']);
+  assert.deepEqual(parse.spec.localOutputRefs, ['review-classifier-logs']);
   assert.deepEqual(parse.spec.filters[0].parser.reserve_data, true);
   assert.deepEqual(parse.spec.filters[0].parser.emit_invalid_record_to_error, false);
   assert.deepEqual(parse.spec.filters[1], { record_transformer: { records: [{ runtime: 'triton' }] } });
 });
 
 test('the Elasticsearch output uses https with the CA, the user, and the password from the Secret', () => {
-  const out = find(synthFile(TEMPLATE), 'Output', 'text-classifier-logs').spec;
+  const out = find(synthFile(TEMPLATE), 'Output', 'review-classifier-logs').spec;
   assert.deepEqual(out, {
     elasticsearch: {
       host: 'elasticsearch-es-http.logging.svc', port: 9200, scheme: 'https', index_name: 'triton-logs',

@@ -8,7 +8,7 @@ const VERSION_FILE = '^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)
 const Shapes = (which: string) => Type.Record(
   Type.String({ pattern: '^[A-Za-z0-9_.:/-]+$' }),
   Type.Array(PositiveInt('A dimension.'), { minItems: 1, maxItems: 8 }),
-  { description: `trtexec --${which}: input tensor name -> full shape, the batch dimension first when maxBatchSize > 0, e.g. { images: [1, 3, 640, 640] }.` },
+  { additionalProperties: false, description: `trtexec --${which}: input tensor name -> full shape, the batch dimension first when maxBatchSize > 0, e.g. { images: [1, 3, 640, 640] }.` },
 );
 
 export const BuildSchema = Obj({

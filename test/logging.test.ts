@@ -68,6 +68,7 @@ test('records built by the first Flow reach the parse Flow through its label, an
   assert.ok(flow.spec.filters.every((f: K8sObject) => f.concat.timeout_label === label && f.concat.flush_interval === 5));
   assert.deepEqual(parse.spec.localOutputRefs, ['review-classifier-logs']);
   assert.deepEqual(parse.spec.filters[0].parser.reserve_data, true);
+  assert.deepEqual(parse.spec.filters[0].parser.reserve_time, true);
   assert.deepEqual(parse.spec.filters[0].parser.emit_invalid_record_to_error, false);
   assert.deepEqual(parse.spec.filters[1], { record_transformer: { records: [{ runtime: 'triton' }] } });
 });

@@ -83,6 +83,9 @@ export function parseFilters(p: LogPipeline): FlowFilter[] {
       parser: {
         // keep the Kubernetes metadata; a line no pattern matches is shipped as it came
         reserve_data: true,
+        // the record time stays the container runtime's (the patterns capture server_time as text; without this
+        // Fluentd's regexp parser would stamp the time of parsing, estimate_current_event)
+        reserve_time: true,
         remove_key_name_field: true,
         emit_invalid_record_to_error: false,
         parse: patterns.length === 1

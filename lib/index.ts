@@ -22,6 +22,8 @@ export { ModelTrafficPolicy, ModelTrafficPolicyProps, disruptionBudget, networkP
 export { ModelAutoscaling, ModelAutoscalingProps, PodsMetric, AdapterRule, podsMetrics, customMetricName, defaultKedaQuery } from './constructs/autoscaling';
 export { capacityPlan, gpuQuotaCheck, CapacityPlan, PlanInput, GpuQuotaCheck } from './plan';
 export { ModelObservability, ModelObservabilityProps, serviceMonitorSpec } from './constructs/observability';
+export { ModelLogging, ModelLoggingProps } from './constructs/logging';
+export { ModelEngineBuild, ModelEngineBuildProps } from './constructs/engine-build';
 export { ALERTS, AlertName, RECORDS, DEFAULT_THRESHOLDS, DEFAULT_RUNBOOK, buildRuleGroups, runbookUrl, RuleGroup } from './observability/alerts';
 export { buildDashboard, dashboardPanels } from './observability/dashboard';
 export { promqlProblems, assertValidPromql, PromqlError } from './observability/promql';

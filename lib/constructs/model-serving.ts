@@ -20,6 +20,8 @@ import { ModelTrafficPolicy } from './traffic-policy';
 import { ModelAutoscaling } from './autoscaling';
 import { ModelObservability } from './observability';
 import { ModelInferencePool } from './inference-pool';
+import { ModelLogging } from './logging';
+import { ModelEngineBuild } from './engine-build';
 
 /** cdk8s context key that sets the target Kubernetes version of every ModelServing below it. */
 export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
@@ -69,6 +71,7 @@ export class ModelServing extends Construct {
         automountServiceAccountToken: false,
       });
     }
+    if (ctx.spec.models.some((m) => m.build)) new ModelEngineBuild(this, 'EngineBuild', { context: ctx, repository });
     const autoscaled = ctx.spec.autoscaling !== undefined;
     // batch: Job/CronJob; edge: DaemonSet; online: a Deployment per track (construct ID `Workload` for each mode)
     if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
@@ -88,6 +91,7 @@ export class ModelServing extends Construct {
     }
     // every mode: a batch pod's NetworkPolicy admits no other pod (its server answers its own client only)
     new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
+    if (ctx.spec.logging) new ModelLogging(this, 'Logging', { context: ctx });
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
   }

@@ -110,7 +110,7 @@ const expression = (r: Requirement): k8s.NodeSelectorRequirement => ({
 });
 
 /** resources.gpu.product and spec.nodeAffinity as one node affinity. */
-function affinity(ctx: ServingContext): k8s.Affinity | undefined {
+export function affinity(ctx: ServingContext): k8s.Affinity | undefined {
   const product = ctx.spec.resources?.gpu?.product;
   const na = ctx.spec.nodeAffinity;
   const required = [
@@ -127,7 +127,7 @@ function affinity(ctx: ServingContext): k8s.Affinity | undefined {
   };
 }
 
-function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
+export function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
   const own = ctx.spec.tolerations
     ?? (ctx.gpuCount > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : []);
   const all = [...own, ...extra];
@@ -141,6 +141,16 @@ function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySprea
     maxSkew: t.maxSkew ?? 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
   });
   return [c('kubernetes.io/hostname'), ...(t.zones ? [c('topology.kubernetes.io/zone')] : [])];
+}
+
+/** The pod fields platform teams set for every pod of the spec (runtime class, priority, image pull Secrets). */
+export function platformPodFields(ctx: ServingContext): Pick<api.PodSpec, 'runtimeClassName' | 'priorityClassName' | 'imagePullSecrets'> {
+  const spec = ctx.spec;
+  return {
+    ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
+    ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
+    ...(spec.imagePullSecrets?.length ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
 }
 
 /** The full pod template of `track`. */
@@ -211,9 +221,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
       annotations: { ...(spec.podAnnotations ?? {}), 'model-serving/config-hash': configHash(o.configFiles) },
     },
     spec: {
-      ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
-      ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
-      ...(spec.imagePullSecrets?.length ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
+      ...platformPodFields(ctx),
       // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)
       ...(rc.needsInitProcess ? { shareProcessNamespace: true } : {}),
       serviceAccountName: ctx.spec.serviceAccountName ?? ctx.name,

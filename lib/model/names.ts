@@ -81,6 +81,13 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
   // TrafficPolicy: the NetworkPolicy (every mode). PodDisruptionBudgets are named like their track's Deployment,
   // so a budget can clash only where that Deployment does: they are not listed
   if (spec.networkPolicy?.enabled ?? true) add('NetworkPolicy', name);
+  // Logging (lib/constructs/logging.ts): the operator's Flows and Outputs, or the Fluent Bit ConfigMap
+  if (spec.logging) {
+    if (spec.logging.collector === 'fluentBit') add('ConfigMap', `${name}-fluent-bit`);
+    else for (const [kind, n] of [['Flow', 'logs'], ['Flow', 'logs-parse'], ['Output', 'logs'], ['Output', 'logs-relabel']]) add(kind, `${name}-${n}`);
+  }
+  // EngineBuild (lib/constructs/engine-build.ts): one Job per built model and track
+  for (const t of ctx.tracks) for (const b of ctx.runtime.engineBuilds?.(ctx.runtimeContext(t)) ?? []) add('Job', b.jobName);
   return out;
 }
 

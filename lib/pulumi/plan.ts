@@ -7,6 +7,7 @@
 import type { ModelServingDocument } from '../spec/schema/spec';
 import { synthesizeSpecs } from '../synth';
 import { getRuntime } from '../runtimes/registry';
+import { ENGINE_BUILD_COMPONENT } from '../runtimes/types';
 
 /**
  * Deployment stages, in order. A resource waits for the resources of the nearest earlier stage that
@@ -15,12 +16,14 @@ import { getRuntime } from '../runtimes/registry';
  * - `prerequisites`: what pods need before they start (ServiceAccount, ConfigMaps, Secrets, PVCs, RBAC,
  *   NetworkPolicy, PodDisruptionBudget, DRA ResourceClaimTemplates and ResourceClaims, and the InferencePool its
  *   endpoint picker reads).
+ * - `builds`: Jobs that compile models for the serving pods (label app.kubernetes.io/component: engine-build);
+ *   Pulumi waits until each has completed, so the workloads start once their TensorRT plans exist.
  * - `workloads`: the controllers and the Services that select their pods. Services are here, not earlier,
  *   because Pulumi waits for a ClusterIP Service until it has a ready endpoint.
  * - `dependents`: what refers to the workloads or Services (autoscalers, VPA, ServiceMonitor,
  *   PrometheusRule, Ingress, HTTPRoute, ...) and every kind not listed above.
  */
-export const STAGES = ['namespace', 'prerequisites', 'workloads', 'dependents'] as const;
+export const STAGES = ['namespace', 'prerequisites', 'builds', 'workloads', 'dependents'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Pulumi's own wait for a Deployment, Service or Ingress (pulumi-kubernetes `provider/pkg/await`). */
@@ -157,6 +160,12 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
 function groupKind(apiVersion: string, kind: string): string {
   const { group } = splitApiVersion(apiVersion);
   return `${group || 'v1'}/${kind}`;
+}
+
+/** The stage of an object: a build Job, or by its kind. */
+export function stageOfObject(o: Record<string, any>): Stage {
+  if (groupKind(o.apiVersion, o.kind) === 'batch/Job' && o.metadata?.labels?.['app.kubernetes.io/component'] === ENGINE_BUILD_COMPONENT) return 'builds';
+  return stageOf(o.apiVersion, o.kind);
 }
 
 /** The stage of a kind (see STAGES). */
@@ -304,7 +313,7 @@ export function planResources(docs: readonly ModelServingDocument[], options: Pl
     drafts.push({
       logicalName, spec, apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name,
       ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
-      stage: stageOf(object.apiVersion, object.kind), pulumiType, ...(typedClass ? { typedClass } : {}),
+      stage: stageOfObject(object), pulumiType, ...(typedClass ? { typedClass } : {}),
       ...(timeouts ? { timeouts } : {}), object: JSON.parse(JSON.stringify(object)),
     });
   };

@@ -3,6 +3,7 @@
  * http_server.cc, http_rest_api_handler.cc, servables/tensorflow/util.cc, util/prometheus_exporter.cc,
  * tools/docker/Dockerfile{,.gpu}); see docs/RUNTIMES.md.
  */
+import { TFSERVING_LOG } from './tfserving-logs';
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
@@ -140,6 +141,7 @@ export const tfserving: ServingRuntime = {
       needsInitProcess: true,
     };
   },
+  logFormat: () => TFSERVING_LOG,
   metrics: {
     portName: 'http',
     path: TFS_METRICS_PATH,

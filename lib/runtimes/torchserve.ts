@@ -4,6 +4,7 @@
  * frontend/server/src/main/java/org/pytorch/serve/{util/ConfigManager,util/TokenAuthorization,ServerInitializer,
  * util/NettyUtils}.java, frontend/server/src/main/resources/log4j2.xml); see docs/RUNTIMES.md.
  */
+import { TORCHSERVE_LOG } from './torchserve-logs';
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
@@ -124,6 +125,7 @@ export const torchserve: ServingRuntime = {
     // JVM starts are reaped only by a real PID 1
     needsInitProcess: true,
   }),
+  logFormat: () => TORCHSERVE_LOG,
   metrics: {
     portName: 'metrics',
     path: '/metrics',

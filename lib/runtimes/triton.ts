@@ -12,6 +12,8 @@ import { ensembleIssues } from './triton-ensemble';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
 import { tritonTracing } from './triton-tracing';
+import { tritonLogFormat } from './triton-logs';
+import { engineBuildIssues, linkEngineLines, tritonEngineBuilds, waitForEnginesScript } from './triton-engine';
 
 /** Last NGC release whose image ships the TensorFlow backend (Triton 2.55.0; server build.py, PR #8068). */
 export const LAST_TRITON_WITH_TENSORFLOW = '25.02';
@@ -86,6 +88,9 @@ function assembleScript(ctx: RuntimeContext): string {
       // an ensemble has no files of its own, but Triton needs a version directory
       lines.push(`mkdir -p "${PATHS.repository}/${m.name}/1"`,
         `ln -sf "${PATHS.config}/${m.name}.config.pbtxt" "${PATHS.repository}/${m.name}/config.pbtxt"`);
+    } else if (m.build?.tensorrt) {
+      // a built model: each version directory holds only the plan built for this GPU and image
+      lines.push(`mkdir -p "${PATHS.repository}/${m.name}"`, `ln -sf "${PATHS.config}/${m.name}.config.pbtxt" "${PATHS.repository}/${m.name}/config.pbtxt"`, ...linkEngineLines(ctx, m));
     } else {
       lines.push(`link_model "${m.name}" "${PATHS.modelStore}/${m.path ?? m.name}"${(m.versions ?? []).map((v) => ` ${v}`).join('')}`);
     }
@@ -154,6 +159,7 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
   });
   if (!issues.some((i) => /\.ensemble\.steps\[\d+\]\.model$/.test(i.path))) issues.push(...ensembleIssues(spec.models));
   issues.push(...tensorrtTrackIssues(spec));
+  issues.push(...engineBuildIssues(spec, image));
   return issues;
 }
 
@@ -162,7 +168,8 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
  * TensorRT version (each NGC release ships its own): refused, naming the track's image.
  */
 function tensorrtTrackIssues(spec: ModelServingSpec): SpecIssue[] {
-  const plans = spec.models.filter((m) => m.format === 'tensorrt').map((m) => JSON.stringify(m.name));
+  // a plan built by spec.models[].build is built per track, with the track's image (lib/runtimes/triton-engine.ts)
+  const plans = spec.models.filter((m) => m.format === 'tensorrt' && !m.build).map((m) => JSON.stringify(m.name));
   const r = spec.rollout;
   if (!plans.length || !r) return [];
   const main = spec.image ?? TRITON_IMAGE;
@@ -199,7 +206,7 @@ export const triton: ServingRuntime = {
   name: 'triton',
   displayName: 'NVIDIA Triton Inference Server',
   formats: ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble'],
-  modelFields: ['path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization', 'ensemble'],
+  modelFields: ['path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization', 'ensemble', 'build'],
   imageNames: ['tritonserver'],
   // the NGC image has the user triton-server (uid 1000)
   user: { uid: 1000, gid: 1000 },
@@ -238,8 +245,13 @@ export const triton: ServingRuntime = {
     return Object.fromEntries(ctx.models.map((m) => [`${m.name}.config.pbtxt`, tritonModelConfig(m, gpu)]));
   },
   initSteps(ctx): RuntimeInitStep[] {
-    return [{ name: 'assemble-repository', image: 'shell', command: ['sh', '-c', assembleScript(ctx)], mounts: ['model-store', 'runtime-config', 'repository'] }];
+    const wait = waitForEnginesScript(ctx);
+    return [
+      ...(wait ? [{ name: 'wait-for-engines', image: 'shell' as const, command: ['sh', '-c', wait], mounts: ['model-store' as const] }] : []),
+      { name: 'assemble-repository', image: 'shell', command: ['sh', '-c', assembleScript(ctx)], mounts: ['model-store', 'runtime-config', 'repository'] },
+    ];
   },
+  engineBuilds: tritonEngineBuilds,
   container(ctx) {
     const declared = ctx.models.every((m) => m.inputs?.length && m.outputs?.length);
     const admin = ctx.spec.triton?.adminKeySecret;
@@ -279,6 +291,7 @@ export const triton: ServingRuntime = {
       needsInitProcess: false,
     };
   },
+  logFormat: tritonLogFormat,
   metrics: {
     portName: 'metrics',
     path: '/metrics',

@@ -275,6 +275,52 @@ export interface TracingSettings {
   readonly serviceName: string;
 }
 
+/**
+ * How a server writes its log lines, for log collectors (docs/OBSERVABILITY.md#logs). Patterns are regular
+ * expressions in Ruby syntax for Onigmo, the engine of Fluentd and Fluent Bit, with named groups only (Fluent Bit
+ * takes letters, digits and `_` in group names). A record is a first line and the lines that continue it.
+ */
+export interface RuntimeLogFormat {
+  /** Short id, e.g. `triton-default`. */
+  readonly id: string;
+  /** Where the format is defined upstream (repository, path, version). */
+  readonly source: string;
+  /** Matches a line that starts a record (anchored with `\A`); any other line continues the previous record. */
+  readonly startPattern: string;
+  /**
+   * A line that ends with a carriage return continues on the next line, whatever that line starts with (vLLM
+   * prefixes every line of a multi-line message and ends all but the last with `\r`).
+   * @default false
+   */
+  readonly carriageReturnContinues?: boolean;
+  /**
+   * Patterns for a whole record, tried in order (the first that matches wins). `models` is a regex alternation
+   * of the spec's model names, already escaped, for formats that find the model in the message.
+   */
+  parsePatterns(models: string): string[];
+  /** The lines never name the model: collectors add the spec's one model as the field `model`. @default false */
+  readonly modelFromSpec?: boolean;
+}
+
+/** app.kubernetes.io/component of the Jobs that compile models (the Pulumi component runs them before the workloads). */
+export const ENGINE_BUILD_COMPONENT = 'engine-build';
+
+/**
+ * A model compiled for the target GPU by a Job before the server starts (Triton TensorRT plans). The pods wait for
+ * it in an init step; the Job is named after a hash of its inputs, so a change builds again.
+ */
+export interface EngineBuild {
+  readonly model: string;
+  readonly jobName: string;
+  readonly image: string;
+  readonly key: string;
+  readonly planFile: string;
+  readonly versions: readonly number[];
+  /** The Job container command; it mounts the model store (writable) at PATHS.modelStore. */
+  readonly command: string[];
+  readonly timeoutSeconds: number;
+}
+
 export interface ServingRuntime {
   readonly name: RuntimeName;
   readonly displayName: string;
@@ -327,6 +373,10 @@ export interface ServingRuntime {
   readonly metrics: RuntimeMetrics;
   /** LLM serving: inference pool, LoRA adapters, KV-cache autoscaling, LLM metrics (lib/runtimes/llm.ts). @default - none */
   readonly llm?: LlmSupport;
+  /** The format of the server's log lines for this spec (some runtimes switch formats with flags). */
+  logFormat(spec: ModelServingSpec): RuntimeLogFormat;
+  /** Models this track compiles before serving them (spec.models[].build). @default - none */
+  engineBuilds?(ctx: RuntimeContext): EngineBuild[];
   /** How mode batch sends requests to `model`. @default - none: the runtime refuses mode batch */
   batchRequest?(model: ModelSpec, ctx: RuntimeContext): BatchRequest;
   /**

@@ -2,6 +2,7 @@
  * vLLM's OpenAI-compatible server. Facts from vllm-project/vllm (docker/Dockerfile, vllm/envs.py,
  * vllm/config ModelConfig, vllm/v1/metrics/loggers.py, PR #15894 for the HTTP metrics); see docs/RUNTIMES.md.
  */
+import { VLLM_LOG } from './vllm-logs';
 import type { ModelServingSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageRepoName } from '../spec/image';
@@ -239,6 +240,7 @@ export const vllm: ServingRuntime = {
       needsInitProcess: false,
     };
   },
+  logFormat: () => VLLM_LOG,
   metrics: {
     portName: 'http',
     path: '/metrics',

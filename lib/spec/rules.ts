@@ -18,6 +18,8 @@ import { checkMonitoring } from './rules-monitoring';
 import { checkKubeTarget } from './rules-kube';
 import { checkLlm } from './rules-llm';
 import { checkPlatform } from './rules-platform';
+import { checkLogging } from './rules-logging';
+import { checkBuilds } from './rules-build';
 import { resolveKubeVersion } from './kube-version';
 import { checkResources } from './rules-resources';
 import { checkPodFields } from './rules-pod';
@@ -27,7 +29,7 @@ import { INPUT_RULES } from './rules-input';
 
 const MODEL_FIELDS = [
   'path', 'versions', 'maxBatchSize', 'inputs', 'outputs', 'dynamicBatching', 'instanceGroup', 'optimization',
-  'ensemble', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine', 'adapters',
+  'ensemble', 'build', 'batchSize', 'maxBatchDelayMs', 'workers', 'marVersion', 'engine', 'adapters',
 ] as const;
 
 function checkRequestLimit(list: IssueList, spec: ModelServingSpec): void {
@@ -167,6 +169,8 @@ export const RULES: readonly Rule[] = [
   (l, d) => checkMonitoring(l, d.spec),
   (l, d) => checkLlm(l, d.spec),
   (l, d) => checkPlatform(l, d.spec, d.metadata.name),
+  (l, d) => checkLogging(l, d.spec),
+  (l, d) => checkBuilds(l, d.spec),
   (l, d, o) => checkKubeTarget(l, d.spec, resolveKubeVersion(o.kubeVersion)),
   (l, d) => checkResources(l, d.spec),
   (l, d) => checkPodFields(l, d.spec),

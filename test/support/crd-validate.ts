@@ -5,57 +5,11 @@
  * is absent, `crdSchema` returns undefined and callers fall back to their hand-written checks (tests that need the
  * CRD skip with a message).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import Ajv from 'ajv';
-import { parse } from 'yaml';
 import { inferencePoolCelProblems } from '../../lib/k8s/inference-pool';
 import { KNOWN_FEATURE_GATES, KNOWN_PLUGIN_TYPES } from './epp-config-types';
+import { crdSchemaMessages } from './crd-schema';
 
-/** The shared CRD directory: `../shared/crds` next to the repository. */
-export const CRD_DIR = path.resolve(__dirname, '..', '..', '..', 'shared', 'crds');
-
-/** The served version's openAPIV3Schema of a CRD file, or undefined when the file is not there. */
-export function crdSchema(file: string, version: string): Record<string, any> | undefined {
-  const p = path.join(CRD_DIR, file);
-  if (!existsSync(p)) return undefined;
-  const crd = parse(readFileSync(p, 'utf8'));
-  const v = crd.spec.versions.find((x: any) => x.name === version && x.served);
-  if (!v) throw new Error(`${file}: no served version ${version}`);
-  return v.schema.openAPIV3Schema;
-}
-
-/** The schema with `additionalProperties: false` on every object that lists properties (strict field validation). */
-function closed(schema: any): any {
-  if (Array.isArray(schema)) return schema.map(closed);
-  if (!schema || typeof schema !== 'object') return schema;
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(schema)) {
-    if (k.startsWith('x-kubernetes-') || k === 'description') continue;
-    out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([pk, pv]) => [pk, closed(pv)])) : closed(v);
-  }
-  if (out.properties && out.additionalProperties === undefined && out.type === 'object') out.additionalProperties = false;
-  return out;
-}
-
-const ajv = new Ajv({ allErrors: true, strict: false });
-ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
-ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-ajv.addFormat('date-time', true);
-const compiled = new Map<string, ReturnType<typeof ajv.compile> | null>();
-
-/** Messages of the CRD schema for `obj`, or undefined when the CRD file is absent. */
-export function crdSchemaMessages(file: string, version: string, obj: unknown): string[] | undefined {
-  const key = `${file} ${version}`;
-  if (!compiled.has(key)) {
-    const schema = crdSchema(file, version);
-    compiled.set(key, schema ? ajv.compile(closed(schema)) : null);
-  }
-  const validate = compiled.get(key);
-  if (!validate) return undefined;
-  if (validate(obj)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'}: ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${(e.params as any).additionalProperty})` : ''}`);
-}
+export { crdSchema, crdSchemaMessages, SHARED_CRDS as CRD_DIR } from './crd-schema';
 
 /** InferencePool: the CRD schema (when present) or the same rules by hand, and the CEL rules. */
 export function checkInferencePool(obj: Record<string, any>): string[] {

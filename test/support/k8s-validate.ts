@@ -7,7 +7,9 @@
  *   (`const o3: IDeployment = {...};`) that is type-checked with the compiler API, so TypeScript's
  *   excess-property check catches typos such as `readinesProbe`.
  * VerticalPodAutoscaler has no npm model: layer 2 uses test/support/vpa-types.ts and layer 1 is the
- * hand-written `checkVpa` below.
+ * hand-written `checkVpa` below. The Logging Operator's Flow and Output have none either: layer 2 uses
+ * test/support/logging-operator-types.ts and layer 1 the upstream CRD's schema (test/support/crd-schema.ts), when
+ * ../shared/crds is present.
  */
 import * as path from 'node:path';
 import ts from 'typescript';
@@ -19,7 +21,7 @@ import {
 } from './vpa-types';
 import { checkEppConfig, checkInferencePool } from './crd-validate';
 import { checkNvidiaConfig } from './nvidia-dra-types';
-import { crdValidator } from './crd-schema';
+import { crdValidator, crdViolations } from './crd-schema';
 
 export interface ValidationProblem {
   index: number;
@@ -100,6 +102,14 @@ REGISTRY.set('llm-d.ai/v1alpha1 EndpointPickerConfig', {
   iface: 'IEndpointPickerConfig',
   check: checkEppConfig,
 });
+
+for (const kind of ['Flow', 'Output']) {
+  REGISTRY.set(`logging.banzaicloud.io/v1beta1 ${kind}`, {
+    module: './logging-operator-types',
+    iface: `I${kind}`,
+    check: (obj) => crdViolations(`logging.banzaicloud.io_${kind.toLowerCase()}s.yaml`, obj) ?? [],
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Layer 1: model schemas (ESM packages, loaded lazily with dynamic import and cached).

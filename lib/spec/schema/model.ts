@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { Obj, Opt, PositiveInt, NonNegativeInt, Int64, MODEL_NAME_PATTERN } from './common';
 import { ModelLlmFields, EngineLoraFields } from './llm';
+import { BuildSchema } from './build';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
 /**
@@ -82,6 +83,7 @@ export const ModelSchema = Obj({
       }, { description: 'Triton onnx/savedmodel: run through the TensorRT accelerator.' })),
     }),
   ),
+  build: Opt(BuildSchema),
   ensemble: Opt(Obj({
     steps: Type.Array(EnsembleStep, { minItems: 1, description: 'Triton ensemble_scheduling steps, in order.' }),
   }, { description: 'format: ensemble only: the pipeline of models.' })),

@@ -12,6 +12,7 @@ import { ScalingSchemas } from './scaling';
 import { LlmSchemas } from './llm';
 import { PodSchemas } from './pod';
 import { PlatformSchemas, GpuClaimSchema, ImageSourceSchema } from './platform';
+import { LoggingSchemas } from './logging';
 
 export const API_VERSION = 'model-serving/v1alpha1';
 /** An Indexed Job allows at most 100000 parallel pods (batch validation). */
@@ -130,6 +131,7 @@ export const SpecSchema = Obj({
   ...ScalingSchemas,
   ...LlmSchemas,
   ...PlatformSchemas,
+  ...LoggingSchemas,
   monitoring: Opt(Obj({
     interval: Opt(Duration('Scrape interval. @default - 15s')),
     serviceMonitor: Opt(Type.Boolean({ description: 'Emit a ServiceMonitor. @default - true' })),

@@ -1,0 +1,210 @@
+/**
+ * TensorRT plans built with trtexec before Triton serves them (spec.models[].build.tensorrt,
+ * docs/RUNTIMES.md#tensorrt-engine-builds). A plan runs only on the GPU architecture and the TensorRT version that
+ * built it, so:
+ * - the build image is NGC's `nvcr.io/nvidia/tensorrt:<YY.MM>-py3` of the serving image's release (Triton's own
+ *   model generation does the same: server `qa/common/gen_qa_model_repository`, v2.71.0,
+ *   `TENSORRT_IMAGE=nvcr.io/nvidia/tensorrt:$TRITON_VERSION-py3`), trtexec at `/usr/src/tensorrt/bin/trtexec`
+ *   (server `qa/L0_perf_resnet/test.sh`);
+ * - the Job runs on the pods' GPU product, and the plan file name carries a hash of everything it depends on
+ *   (`model.<key>.plan`), which the assembled repository links as the version's `model.plan`.
+ * trtexec flags (NVIDIA/TensorRT `samples/common/sampleOptions.cpp`): --onnx, --saveEngine, --minShapes/--optShapes/
+ * --maxShapes `name:AxBxC,...`; --fp16, --int8 and --calib exist up to TensorRT 10.x and are gone in 11.0, where
+ * networks are always strongly typed (v11.1 `.agents/skills/trt-strong-typing-migration/SKILL.md`; an unknown
+ * option makes trtexec exit with "Unknown option", `samples/trtexec/trtexec.cpp`). Triton 26.06 is the first
+ * release built with TensorRT 11 (server d898a0fe6 and onnxruntime_backend r26.06 "prepare ... for 26.06 (TRT 11 ...)").
+ */
+import { createHash } from 'node:crypto';
+import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
+import type { SpecIssue } from '../spec/errors';
+import { imageRepoName, imageTag } from '../spec/image';
+import { EngineBuild, PATHS, RuntimeContext } from './types';
+
+export const TRTEXEC = '/usr/src/tensorrt/bin/trtexec';
+/** The first NGC release (tritonserver and tensorrt images) with TensorRT 11: no --fp16/--int8/--calib. */
+export const FIRST_TENSORRT_11_RELEASE = '26.06';
+export const DEFAULT_BUILD_TIMEOUT_SECONDS = 3600;
+/** Exit codes of the build script for failures a retry cannot fix (the Job fails at once). */
+export const BUILD_EXIT_NO_TRTEXEC = 2;
+export const BUILD_EXIT_FAILED = 3;
+/** Seconds between two checks of the wait step. */
+const WAIT_PERIOD_SECONDS = 10;
+
+type TrtBuild = NonNullable<ModelSpec['build']>['tensorrt'];
+
+/** `YY.MM` and the variant suffix of an NGC `<YY.MM>-py3[-igpu]` tag. */
+function ngcRelease(image: string, repo: string): { release: string; suffix: string } | undefined {
+  if (imageRepoName(image) !== repo) return undefined;
+  const m = /^(\d{2}\.\d{2})-py3(-igpu)?$/.exec(imageTag(image) ?? '');
+  return m ? { release: m[1], suffix: m[2] ?? '' } : undefined;
+}
+
+/** The TensorRT image of the serving image's release, or undefined when the tag names none (custom image, digest, variant). */
+export function tensorrtImageFor(servingImage: string): string | undefined {
+  const r = ngcRelease(servingImage, 'tritonserver');
+  return r ? `nvcr.io/nvidia/tensorrt:${r.release}-py3${r.suffix}` : undefined;
+}
+
+/** The NGC release of a tensorrt image, when its tag names one. */
+export function tensorrtRelease(image: string): string | undefined {
+  return ngcRelease(image, 'tensorrt')?.release;
+}
+
+/** Whether a release's TensorRT builds strongly typed networks only (no precision flags). */
+export function stronglyTypedOnly(release: string): boolean {
+  return release >= FIRST_TENSORRT_11_RELEASE;
+}
+
+/** The build image of a model for a serving image (explicit, or derived). */
+export function buildImage(b: TrtBuild, servingImage: string): string | undefined {
+  return b.image ?? tensorrtImageFor(servingImage);
+}
+
+const shapeSpec = (shapes: Record<string, number[]>) => Object.entries(shapes).map(([n, s]) => `${n}:${s.join('x')}`).join(',');
+
+/** trtexec flags besides --onnx and --saveEngine. */
+export function trtexecFlags(b: TrtBuild, versionDir: string): string[] {
+  return [
+    ...(b.precision === 'FP16' ? ['--fp16'] : []),
+    ...(b.precision === 'INT8' ? ['--int8', `--calib=${versionDir}/${b.calibrationCache}`] : []),
+    ...(b.minShapes ? [`--minShapes=${shapeSpec(b.minShapes)}`, `--optShapes=${shapeSpec(b.optShapes!)}`, `--maxShapes=${shapeSpec(b.maxShapes!)}`] : []),
+  ];
+}
+
+/** A hash of everything a plan depends on: a change makes a new plan file, a new Job, and rolls the pods. */
+export function engineKey(m: ModelSpec, image: string, product: string | undefined): string {
+  const b = m.build!.tensorrt;
+  const input = JSON.stringify([b.onnx ?? 'model.onnx', b.precision ?? 'FP32', b.calibrationCache ?? null, b.minShapes ?? null, b.optShapes ?? null, b.maxShapes ?? null, image, product ?? null]);
+  return createHash('sha256').update(input).digest('hex').slice(0, 12);
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function buildScript(m: ModelSpec, plan: string): string {
+  const b = m.build!.tensorrt;
+  const onnx = b.onnx ?? 'model.onnx';
+  const flags = trtexecFlags(b, '$dir').map((f) => (f.startsWith('--calib=') ? `"${f}"` : q(f))).join(' ');
+  return [
+    'set -eu',
+    `model_dir=${q(`${PATHS.modelStore}/${m.path ?? m.name}`)}`,
+    `plan=${q(plan)}`,
+    `onnx=${q(onnx)}`,
+    `trtexec=${TRTEXEC}`,
+    '[ -x "$trtexec" ] || trtexec="$(command -v trtexec || true)"',
+    `[ -n "$trtexec" ] || { echo "no trtexec in this image (${TRTEXEC} or PATH)" >&2; exit ${BUILD_EXIT_NO_TRTEXEC}; }`,
+    'for v in "$@"; do',
+    '  dir="$model_dir/$v"; src="$dir/$onnx"',
+    `  [ -f "$src" ] || { echo "ONNX file $src not found" | tee "$dir/$plan.failed" >&2; exit ${BUILD_EXIT_FAILED}; }`,
+    `  source_id="$(stat -c '%s %Y' "$src")"`,
+    '  if [ -f "$dir/$plan" ] && [ "$(cat "$dir/$plan.source" 2>/dev/null)" = "$source_id" ]; then echo "version $v: $plan is up to date"; continue; fi',
+    '  rm -f "$dir/$plan" "$dir/$plan.source" "$dir/$plan.failed"',
+    '  tmp="$dir/.$plan.$$"',
+    '  echo "version $v: building $plan from $src"',
+    '  log="/tmp/trtexec-$v.log"; rm -f "$log.rc"',
+    `  ( set +e; "$trtexec" --onnx="$src" --saveEngine="$tmp" ${flags}; echo $? > "$log.rc" ) 2>&1 | tee "$log"`,
+    '  rc="$(cat "$log.rc" 2>/dev/null || echo unknown)"',
+    '  if [ "$rc" != 0 ]; then',
+    '    rm -f "$tmp"',
+    '    { echo "trtexec exited with $rc:"; tail -n 20 "$log"; } > "$dir/$plan.failed"',
+    `    echo "version $v: trtexec exited with $rc" >&2; exit ${BUILD_EXIT_FAILED}`,
+    '  fi',
+    // the source id first, then the plan: a plan that exists always has its source id
+    '  echo "$source_id" > "$dir/.$plan.source.$$" && mv "$dir/.$plan.source.$$" "$dir/$plan.source"',
+    '  mv "$tmp" "$dir/$plan"',
+    '  echo "version $v: $plan built"',
+    'done',
+  ].join('\n');
+}
+
+/** The builds of one track (one per model with build.tensorrt). */
+export function tritonEngineBuilds(ctx: RuntimeContext): EngineBuild[] {
+  const product = ctx.spec.resources?.gpu?.product;
+  return ctx.models.filter((m) => m.build?.tensorrt).map((m) => {
+    const image = buildImage(m.build!.tensorrt, ctx.image)!;
+    const key = engineKey(m, image, product);
+    const planFile = `model.${key}.plan`;
+    const jobHash = createHash('sha256').update(JSON.stringify([ctx.name, m.name, m.path ?? m.name, m.versions, key])).digest('hex').slice(0, 10);
+    const versions = m.versions ?? [];
+    return {
+      model: m.name,
+      jobName: `${ctx.name.slice(0, 47).replace(/-+$/, '')}-trt-${jobHash}`,
+      image,
+      key,
+      planFile,
+      versions,
+      command: ['sh', '-c', buildScript(m, planFile), 'build-engine', ...versions.map(String)],
+      timeoutSeconds: m.build!.tensorrt.timeoutSeconds ?? DEFAULT_BUILD_TIMEOUT_SECONDS,
+    };
+  });
+}
+
+/** Shell for the busybox step that holds the pod until every plan of the track exists, or fails with the reason. */
+export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
+  const builds = tritonEngineBuilds(ctx);
+  if (!builds.length) return undefined;
+  const timeout = Math.max(...builds.map((b) => b.timeoutSeconds)) + 300;
+  const lines = [
+    'set -eu',
+    `deadline=$(( $(date +%s) + ${timeout} ))`,
+    'ready() {',
+  ];
+  for (const b of builds) {
+    const m = ctx.models.find((x) => x.name === b.model)!;
+    const dir = `${PATHS.modelStore}/${m.path ?? m.name}`;
+    const onnx = m.build!.tensorrt.onnx ?? 'model.onnx';
+    lines.push(
+      `  for v in ${b.versions.join(' ')}; do`,
+      `    d=${q(dir)}/$v; p="$d/${b.planFile}"`,
+      `    if [ -f "$p.failed" ]; then echo "model ${b.model} version $v: the TensorRT build failed (kubectl logs job/${b.jobName}):" >&2; cat "$p.failed" >&2; exit 1; fi`,
+      `    [ -f "$d/${onnx}" ] || { echo "model ${b.model} version $v: $d/${onnx} not found in the model repository" >&2; exit 1; }`,
+      '    [ -f "$p" ] || return 1',
+      `    if [ "$(stat -c '%s %Y' "$d/${onnx}")" != "$(cat "$p.source")" ]; then echo "model ${b.model} version $v: ${onnx} changed after ${b.planFile} was built; delete Job ${b.jobName} so that it builds again, or put the new model in a new version" >&2; exit 1; fi`,
+      '  done',
+    );
+  }
+  lines.push(
+    '  return 0',
+    '}',
+    'until ready; do',
+    `  [ "$(date +%s)" -lt "$deadline" ] || { echo "no TensorRT plan after ${timeout}s: see kubectl logs job/${builds.map((b) => b.jobName).join(', job/')}" >&2; exit 1; }`,
+    `  echo "waiting for the TensorRT build: ${builds.map((b) => `${b.model} (job ${b.jobName})`).join(', ')}"`,
+    `  sleep ${WAIT_PERIOD_SECONDS}`,
+    'done',
+    `echo "TensorRT plans ready: ${builds.map((b) => `${b.model} ${b.planFile}`).join(', ')}"`,
+  );
+  return lines.join('\n');
+}
+
+/** Lines of the assemble step that link a built plan as each version's model.plan. */
+export function linkEngineLines(ctx: RuntimeContext, m: ModelSpec): string[] {
+  const b = tritonEngineBuilds({ ...ctx, models: [m] })[0];
+  const src = `${PATHS.modelStore}/${m.path ?? m.name}`;
+  return (m.versions ?? []).flatMap((v) => [
+    `mkdir -p "${PATHS.repository}/${m.name}/${v}"`,
+    `ln -sf "${src}/${v}/${b.planFile}" "${PATHS.repository}/${m.name}/${v}/model.plan"`,
+  ]);
+}
+
+/** Rules that depend on the serving image: the build image and the precision its TensorRT supports. */
+export function engineBuildIssues(spec: ModelServingSpec, servingImage: string, where = 'spec.image'): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  spec.models.forEach((m, i) => {
+    const b = m.build?.tensorrt;
+    if (!b) return;
+    const p = `spec.models[${i}].build.tensorrt`;
+    const derived = tensorrtImageFor(servingImage);
+    if (!b.image && !derived) {
+      issues.push({ path: `${p}.image`, message: `is required: the TensorRT release cannot be read from ${where} (${servingImage}); set the nvcr.io/nvidia/tensorrt:<YY.MM>-py3 image of the same release` });
+      return;
+    }
+    const servingRelease = ngcRelease(servingImage, 'tritonserver')?.release;
+    const buildRelease = b.image ? tensorrtRelease(b.image) : servingRelease;
+    if (b.image && servingRelease && buildRelease && buildRelease !== servingRelease) {
+      issues.push({ path: `${p}.image`, message: `TensorRT ${buildRelease} would build a plan that the ${servingRelease} server (${where}) cannot load: use nvcr.io/nvidia/tensorrt:${servingRelease}-py3` });
+    }
+    if (buildRelease && stronglyTypedOnly(buildRelease) && (b.precision === 'FP16' || b.precision === 'INT8')) {
+      issues.push({ path: `${p}.precision`, message: `${b.precision} needs trtexec --${b.precision.toLowerCase()}, which TensorRT 11 (release ${buildRelease}, ${FIRST_TENSORRT_11_RELEASE} and later) no longer has: its networks are strongly typed, so export the ONNX in ${b.precision === 'FP16' ? 'FP16' : 'INT8 with Q/DQ nodes'} and leave precision out (or serve with a release older than ${FIRST_TENSORRT_11_RELEASE})` });
+    }
+  });
+  return issues;
+}

@@ -1,14 +1,16 @@
 /** The `spec.models[]` entry: one model served by the runtime. */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
+import { Obj, Opt, Enum, PositiveInt, NonNegativeInt, MODEL_NAME_PATTERN } from './common';
 
 export const MODEL_FORMATS = ['onnx', 'tensorrt', 'torchscript', 'savedmodel', 'python', 'ensemble', 'mar', 'huggingface'] as const;
 export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
+/** vLLM `--dtype` choices. */
+export const VLLM_DTYPES = ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'] as const;
 
 const Tensor = Obj(
   {
     name: Type.String({ minLength: 1, description: 'Tensor name, as the model names it.' }),
-    dataType: Type.Union(DATA_TYPES.map((d) => Type.Literal(d)), { description: 'Element type (Triton TYPE_<dataType>).' }),
+    dataType: Enum(DATA_TYPES, { description: 'Element type (Triton TYPE_<dataType>).' }),
     dims: Type.Array(Type.Integer({ minimum: -1 }), {
       description: 'Shape without the batch dimension when maxBatchSize > 0; -1 is a variable dimension.',
     }),
@@ -29,7 +31,7 @@ const EnsembleStep = Obj({
 
 export const ModelSchema = Obj({
   name: Type.String({ pattern: MODEL_NAME_PATTERN, description: 'Model name as the runtime serves it (and its directory in the repository).' }),
-  format: Type.Union(MODEL_FORMATS.map((f) => Type.Literal(f)), {
+  format: Enum(MODEL_FORMATS, {
     description:
       'triton: onnx | tensorrt | torchscript | savedmodel | python | ensemble; tfserving: savedmodel; torchserve: mar; vllm: huggingface.',
   }),
@@ -78,7 +80,7 @@ export const ModelSchema = Obj({
   engine: Opt(
     Obj({
       maxModelLen: Opt(PositiveInt('vllm --max-model-len. @default - derived by vLLM from the model config')),
-      dtype: Opt(Type.Union(['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'].map((d) => Type.Literal(d)), { description: 'vllm --dtype. @default - auto' })),
+      dtype: Opt(Enum(VLLM_DTYPES, { description: 'vllm --dtype. @default - auto' })),
       gpuMemoryUtilization: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'vllm --gpu-memory-utilization. @default - 0.9 (vLLM default)' })),
       tensorParallelSize: Opt(PositiveInt('vllm --tensor-parallel-size. @default - the GPU count')),
       maxNumSeqs: Opt(PositiveInt('vllm --max-num-seqs. @default - vLLM default')),

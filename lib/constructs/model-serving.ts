@@ -2,8 +2,9 @@
  * ModelServing: every Kubernetes object that serves one model spec. It validates its props with the
  * same rules as the CLI (all problems at once, as a SpecError), then composes one construct per concern.
  */
-import { Construct } from 'constructs';
-import { Kube } from '../k8s/object';
+import { Construct, IConstruct } from 'constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { Kube, KubeObject } from '../k8s/object';
 import { API_VERSION, KIND, ModelServingDocument } from '../spec/schema/spec';
 import { validateDocument } from '../spec/load';
 import { SpecError } from '../spec/errors';
@@ -36,10 +37,26 @@ export function documentFromProps(props: ModelServingProps): ModelServingDocumen
   return { apiVersion: API_VERSION, kind: KIND, metadata, spec: JSON.parse(JSON.stringify(spec)) };
 }
 
+/** The nearest Chart at or above `scope` (every ApiObject needs one). */
+function chartOf(scope: IConstruct): Chart {
+  for (const c of scope.node.scopes.slice().reverse()) if (Chart.isChart(c)) return c;
+  return Chart.of(scope); // throws cdk8s's own "cannot find a parent chart" error
+}
+
+/** The ModelServing names already used in each chart, with the construct path that uses each. */
+const NAMES_IN_CHART = new WeakMap<Chart, Map<string, string>>();
+
 /**
  * Serves the models of one spec. Construct IDs (a contract: they fix Pulumi URNs):
  * `Repository`, `ServiceAccount`, `Workload` (the stable or only track; `Workload-<track>` for the others),
  * `Autoscaling`, `Services`, `Observability`, `Ingress`, `TrafficPolicy`, and one per concern.
+ *
+ * The namespace is `props.namespace`, else the namespace of the enclosing `Chart` (the cdk8s convention), else
+ * `default`. Two ModelServing with the same name in one chart are refused: their objects would share names.
+ *
+ * Escape hatches: the parts below are typed, so a field this library does not model can be set with cdk8s's
+ * `addJsonPatch` (or `metadata.addLabel`/`addAnnotation`) on the object that needs it, e.g.
+ * `serving.workloads[0].deployment.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'gpu-high'))`.
  */
 export class ModelServing extends Construct {
   readonly context: ServingContext;
@@ -47,38 +64,85 @@ export class ModelServing extends Construct {
   readonly serviceName?: string;
   /** In-cluster base URL of the HTTP port (undefined in mode batch). */
   readonly url?: string;
+  /** The model repository: created PersistentVolumeClaims, download init containers. */
+  readonly repository: ModelRepository;
+  /** The ServiceAccount the pods run as (undefined when `serviceAccountName` names an existing one). */
+  readonly serviceAccount?: KubeObject;
+  /**
+   * Mode online: one workload per track, in track order (the stable or only track first; blue/green in spec
+   * order). Each has the track's `deployment`. Empty in modes batch and edge.
+   */
+  readonly workloads: readonly ModelWorkload[];
+  /** Mode batch: the Job or CronJob (`batchJob.workload`). */
+  readonly batchJob?: ModelBatchJob;
+  /** Mode edge: the DaemonSet (`edgeWorkload.daemonSet`). */
+  readonly edgeWorkload?: ModelEdgeWorkload;
+  /** The stable, per-track and metrics Services (undefined in mode batch). */
+  readonly services?: ModelServices;
+  /** The Ingress / canary Ingress / HTTPRoute (undefined in mode batch; its fields are undefined when not exposed). */
+  readonly ingress?: ModelIngress;
+  /** HPA or KEDA ScaledObject per track, the prometheus-adapter rule, the VPA (when autoscaling is set). */
+  readonly autoscaling?: ModelAutoscaling;
+  /** ServiceMonitor, PrometheusRule, dashboard ConfigMap (undefined in mode batch). */
+  readonly observability?: ModelObservability;
+  /** NetworkPolicy and PodDisruptionBudgets (undefined in mode batch). */
+  readonly trafficPolicy?: ModelTrafficPolicy;
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
+    const chart = chartOf(scope);
+    const namespace = props.namespace ?? chart.namespace;
+    const used = NAMES_IN_CHART.get(chart)?.get(props.name);
+    if (used !== undefined) {
+      throw new SpecError([{
+        path: 'metadata.name',
+        message: `"${props.name}" is already the name of the ModelServing ${used} in chart ${chart.node.path || '(root)'}; their objects (Deployment, Service, ConfigMaps, ...) would have the same names: give each ModelServing of a chart its own name`,
+      }]);
+    }
     super(scope, id);
     const kubeVersion = props.kubeVersion ?? this.node.tryGetContext(KUBE_VERSION_CONTEXT);
-    const issues = validateDocument(documentFromProps(props), { kubeVersion });
+    const resolved: ModelServingProps = { ...props, namespace, kubeVersion };
+    const issues = validateDocument(documentFromProps(resolved), { kubeVersion });
     if (issues.length) throw new SpecError(issues);
-    const ctx = (this.context = new ServingContext({ ...props, kubeVersion }));
-    const repository = new ModelRepository(this, 'Repository', { context: ctx });
+    const ctx = (this.context = new ServingContext(resolved));
+    const repository = (this.repository = new ModelRepository(this, 'Repository', { context: ctx }));
     if (!ctx.spec.serviceAccountName) {
-      Kube.ServiceAccount(this, 'ServiceAccount', {
+      this.serviceAccount = Kube.ServiceAccount(this, 'ServiceAccount', {
         metadata: ctx.metadata(ctx.name, 'model-server'),
         automountServiceAccountToken: false,
       });
     }
     const autoscaled = ctx.spec.autoscaling !== undefined;
     // batch: Job/CronJob; edge: DaemonSet; online: a Deployment per track (construct ID `Workload` for each mode)
-    if (ctx.mode === 'batch') new ModelBatchJob(this, 'Workload', { context: ctx, repository });
-    if (ctx.mode === 'edge') new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
-    for (const track of ctx.mode === 'online' ? ctx.tracks : []) {
-      // the stable track keeps ID `Workload` when a canary is added: its Deployment (and Pulumi URN) stays the same
-      new ModelWorkload(this, track.role === 'stable' ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled });
-    }
-    if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
-    const services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx });
+    if (ctx.mode === 'batch') this.batchJob = new ModelBatchJob(this, 'Workload', { context: ctx, repository });
+    if (ctx.mode === 'edge') this.edgeWorkload = new ModelEdgeWorkload(this, 'Workload', { context: ctx, track: ctx.tracks[0], repository });
+    // the stable track keeps ID `Workload` when a canary is added: its Deployment (and Pulumi URN) stays the same
+    this.workloads = (ctx.mode === 'online' ? ctx.tracks : []).map((track) =>
+      new ModelWorkload(this, track.role === 'stable' ? 'Workload' : `Workload-${track.key}`, { context: ctx, track, repository, autoscaled }));
+    if (ctx.spec.autoscaling || ctx.spec.verticalAutoscaling) this.autoscaling = new ModelAutoscaling(this, 'Autoscaling', { context: ctx });
+    const services = (this.services = ctx.mode === 'batch' ? undefined : new ModelServices(this, 'Services', { context: ctx }));
     this.serviceName = services?.serviceName;
     if (ctx.mode !== 'batch') {
       // ServiceMonitor, PrometheusRule, dashboard: they scrape the metrics Service, which batch jobs do not have
-      new ModelObservability(this, 'Observability', { context: ctx });
-      new ModelIngress(this, 'Ingress', { context: ctx });
-      new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
+      this.observability = new ModelObservability(this, 'Observability', { context: ctx });
+      this.ingress = new ModelIngress(this, 'Ingress', { context: ctx });
+      this.trafficPolicy = new ModelTrafficPolicy(this, 'TrafficPolicy', { context: ctx });
     }
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
+    if (!NAMES_IN_CHART.has(chart)) NAMES_IN_CHART.set(chart, new Map());
+    NAMES_IN_CHART.get(chart)!.set(ctx.name, this.node.path);
+  }
+
+  /** Every Kubernetes object of this ModelServing, in synthesis order. */
+  get apiObjects(): ApiObject[] {
+    return this.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c));
+  }
+
+  /**
+   * The object of `kind` (and `name`, when several objects have that kind), for a patch this library has no
+   * typed accessor for, e.g. `serving.findObject('PrometheusRule')`. Undefined when there is none.
+   */
+  findObject(kind: string, name?: string): ApiObject | undefined {
+    return this.apiObjects.find((o) => o.kind === kind && (name === undefined || o.name === name));
   }
 }

@@ -12,7 +12,7 @@ import { resolveKubeVersion, kubeSupports, KubeFeature } from '../spec/kube-vers
 export interface ModelServingProps extends ModelServingSpec {
   /** Name of every generated object (DNS-1123 label, at most 52 characters). */
   readonly name: string;
-  /** @default - default */
+  /** Namespace of every object. @default - the namespace of the enclosing cdk8s Chart, else `default` */
   readonly namespace?: string;
   /** Copied onto every object, after the app.kubernetes.io/* ones. @default - none */
   readonly labels?: Record<string, string>;

@@ -14,6 +14,8 @@ const AREAS: Record<string, string> = {
   'model-sources': 'Model sources', 'autoscaling': 'Autoscaling', 'plan': 'Capacity plan', 'traffic': 'Ingress, Gateway, NetworkPolicy, PDB',
   'rollout': 'Blue-green and canary', 'observability': 'Monitoring', 'batch': 'Batch mode', 'edge': 'Edge mode', 'pulumi': 'Pulumi',
   'spec-properties': 'Properties over random input', 'kube-version': 'Target Kubernetes version',
+  'constructs-api': 'Constructs in your own cdk8s code', 'spec-types': 'TypeScript types of the spec',
+  'json-schema': 'The JSON Schema',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

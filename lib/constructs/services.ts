@@ -5,7 +5,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-28';
-import { Kube } from '../k8s/object';
+import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
 
 export interface ModelServicesProps {
@@ -22,6 +22,12 @@ export function serviceNameFor(ctx: ServingContext, track: Track): string {
 export class ModelServices extends Construct {
   readonly serviceName: string;
   readonly metricsServiceName: string;
+  /** The Service clients use: it selects the stable (or active) track. */
+  readonly service: KubeObject;
+  /** The Service of each track, by track key (the stable/active one is `service`). */
+  readonly trackServices: Readonly<Record<string, KubeObject>>;
+  /** The headless Service the ServiceMonitor scrapes. */
+  readonly metricsService: KubeObject;
 
   constructor(scope: Construct, id: string, props: ModelServicesProps) {
     super(scope, id);
@@ -31,17 +37,20 @@ export class ModelServices extends Construct {
       ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
     }));
     const local = ctx.mode === 'edge' ? { internalTrafficPolicy: 'Local' } : {};
+    const byTrack: Record<string, KubeObject> = {};
     for (const t of ctx.tracks) {
       const idFor = { stable: 'Service', active: 'Service', preview: 'PreviewService', canary: 'CanaryService' }[t.role];
-      Kube.Service(this, idFor, {
+      byTrack[t.key] = Kube.Service(this, idFor, {
         metadata: ctx.metadata(serviceNameFor(ctx, t), 'model-server'),
         spec: { type: 'ClusterIP', selector: ctx.servingSelector(t.label), ports, ...local },
       });
     }
+    this.trackServices = byTrack;
+    this.service = byTrack[ctx.servingTrack.key];
     const metricsPort = ctx.runtime.ports.find((p) => p.name === ctx.runtime.metrics.portName)!;
     this.serviceName = ctx.name;
     this.metricsServiceName = `${ctx.name}-metrics`;
-    Kube.Service(this, 'MetricsService', {
+    this.metricsService = Kube.Service(this, 'MetricsService', {
       metadata: ctx.metadata(this.metricsServiceName, 'metrics', { 'model-serving/metrics': 'true' }),
       spec: {
         clusterIP: 'None',

@@ -48,8 +48,11 @@ export function progressDeadline(ctx: ServingContext, track: Track = ctx.tracks[
  * Rolling updates default to maxSurge 0 / maxUnavailable 1: a rollout never needs a spare GPU.
  */
 export class ModelWorkload extends Construct {
+  /** The track's Deployment (construct ID `Deployment`). */
   readonly deployment: KubeObject;
   readonly name: string;
+  /** The rollout track this workload runs. */
+  readonly track: Track;
 
   constructor(scope: Construct, id: string, props: ModelWorkloadProps) {
     super(scope, id);
@@ -58,6 +61,7 @@ export class ModelWorkload extends Construct {
     const ru = ctx.spec.rollingUpdate ?? {};
     const ios = (v: number | string) => (typeof v === 'number' ? k8s.IntOrString.fromNumber(v) : k8s.IntOrString.fromString(v));
     this.name = track.name;
+    this.track = track;
     this.deployment = Kube.Deployment(this, 'Deployment', {
       metadata: ctx.metadata(track.name, 'model-server', { 'model-serving/track': track.label }),
       spec: {

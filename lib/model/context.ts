@@ -13,7 +13,7 @@ import { TRACK_SERIES_LABEL } from '../spec/rules-rollout';
 export interface ModelServingProps extends ModelServingSpec {
   /** Name of every generated object (DNS-1123 label, at most 52 characters). */
   readonly name: string;
-  /** @default - default */
+  /** Namespace of every object. @default - the namespace of the enclosing cdk8s Chart, else `default` */
   readonly namespace?: string;
   /** Copied onto every object, after the app.kubernetes.io/* ones. @default - none */
   readonly labels?: Record<string, string>;

@@ -22,6 +22,8 @@ const AREAS: Record<string, string> = {
   'one-pass': 'One-pass validation and terminal-safe messages', 'cli-output': 'Writing the output folder', 'cli-helm': 'Command line, the way Helm users work',
   'many-models': 'One spec with many models',
   'multinode': 'Multi-node (LeaderWorkerSet)', 'dra': 'GPU claims (DRA)', 'image-volume': 'Image volumes', 'tracing': 'Tracing',
+  'constructs-api': 'Constructs in your own cdk8s code', 'spec-types': 'TypeScript types of the spec',
+  'json-schema': 'The JSON Schema',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

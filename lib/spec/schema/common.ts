@@ -2,7 +2,7 @@
  * Building blocks shared by the spec schema. Every object is closed (`additionalProperties: false`)
  * so that a typo such as `autoscalng` is an error with its path, never a silently ignored field.
  */
-import { Type, TSchema, TProperties, ObjectOptions, FormatRegistry } from '@sinclair/typebox';
+import { Type, TSchema, TProperties, ObjectOptions, SchemaOptions, FormatRegistry, TLiteral, TUnion } from '@sinclair/typebox';
 
 /** Kubernetes resource quantity (apimachinery `resource.Quantity`). */
 export const QUANTITY_PATTERN =
@@ -26,6 +26,16 @@ FormatRegistry.Set('quantity', (v) => NONNEGATIVE_QUANTITY_PATTERN.test(v));
 /** A closed object: unknown properties are refused. */
 export function Obj<T extends TProperties>(properties: T, options: ObjectOptions = {}) {
   return Type.Object(properties, { additionalProperties: false, ...options });
+}
+
+/**
+ * A closed choice of strings from a literal tuple (`['a', 'b'] as const`). Its TypeScript type is the union of
+ * the literals (`'a' | 'b'`): `Type.Union(values.map(Type.Literal))` would widen every literal to `string`.
+ * The JSON Schema shows it as an `enum` (lib/spec/json-schema.ts).
+ */
+export function Enum<const T extends readonly [string, ...string[]]>(values: T, options: SchemaOptions = {}) {
+  const literals = values.map((v) => Type.Literal(v)) as unknown as { -readonly [K in keyof T]: TLiteral<T[K]> };
+  return Type.Union(literals as unknown as TSchema[], options) as unknown as TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> } & TSchema[]>;
 }
 
 /** An optional property with a description (and its `@default` sentence). */

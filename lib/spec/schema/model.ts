@@ -1,6 +1,6 @@
 /** The `spec.models[]` entry: one model served by the runtime. */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, PositiveInt, NonNegativeInt, Int64, MODEL_NAME_PATTERN } from './common';
+import { Obj, Opt, Enum, PositiveInt, NonNegativeInt, Int64, MODEL_NAME_PATTERN } from './common';
 import { ModelLlmFields, EngineLoraFields } from './llm';
 import { BuildSchema } from './build';
 
@@ -19,11 +19,13 @@ export const VLLM_QUANTIZATION_METHODS = [
 ] as const;
 
 export const DATA_TYPES = ['FP32', 'FP16', 'BF16', 'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'BOOL', 'STRING'] as const;
+/** vLLM `--dtype` choices. */
+export const VLLM_DTYPES = ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'] as const;
 
 const Tensor = Obj(
   {
     name: Type.String({ minLength: 1, description: 'Tensor name, as the model names it.' }),
-    dataType: Type.Union(DATA_TYPES.map((d) => Type.Literal(d)), { description: 'Element type (Triton TYPE_<dataType>).' }),
+    dataType: Enum(DATA_TYPES, { description: 'Element type (Triton TYPE_<dataType>).' }),
     dims: Type.Array(Int64(-1), {
       description: 'Shape without the batch dimension when maxBatchSize > 0; -1 is a variable dimension.',
     }),
@@ -44,7 +46,7 @@ const EnsembleStep = Obj({
 
 export const ModelSchema = Obj({
   name: Type.String({ pattern: MODEL_NAME_PATTERN, description: 'Model name as the runtime serves it (and its directory in the repository).' }),
-  format: Type.Union(MODEL_FORMATS.map((f) => Type.Literal(f)), {
+  format: Enum(MODEL_FORMATS, {
     description:
       'triton: onnx | tensorrt | torchscript | savedmodel | python | ensemble; tfserving: savedmodel; torchserve: mar; vllm: huggingface.',
   }),
@@ -94,7 +96,7 @@ export const ModelSchema = Obj({
   engine: Opt(
     Obj({
       maxModelLen: Opt(PositiveInt('vllm --max-model-len. @default - derived by vLLM from the model config')),
-      dtype: Opt(Type.Union(['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'].map((d) => Type.Literal(d)), { description: 'vllm --dtype. @default - auto' })),
+      dtype: Opt(Enum(VLLM_DTYPES, { description: 'vllm --dtype. @default - auto' })),
       gpuMemoryUtilization: Opt(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'vllm --gpu-memory-utilization. @default - 0.9 (vLLM default)' })),
       tensorParallelSize: Opt(PositiveInt('vllm --tensor-parallel-size. @default - the GPU count of a pod')),
       pipelineParallelSize: Opt(PositiveInt('vllm --pipeline-parallel-size; tensorParallelSize x pipelineParallelSize must equal the GPUs of a replica (spec.resources.gpu.count x spec.multiNode.nodes). @default - spec.multiNode.nodes (1 without multiNode), or the GPUs of a replica / tensorParallelSize when that is set')),

@@ -2,9 +2,10 @@
  * The ModelServing spec: ONE schema value. The TypeScript types (`Static`), the JSON Schema
  * (`model-serving schema`), the documented defaults and the single-field validation all come from it.
  */
-import { Type, Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { ModelServingSpec } from './generated-types';
 import {
-  Obj, Opt, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Int64, Percent, MODEL_NAME_PATTERN, INT32_MAX,
+  Obj, Opt, Enum, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Int64, Percent, MODEL_NAME_PATTERN, INT32_MAX,
 } from './common';
 import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
@@ -97,7 +98,7 @@ const Rollout = Obj({
 }, { description: 'Blue-green or canary rollout. @default - one Deployment' });
 
 export const SpecSchema = Obj({
-  runtime: Type.Union(RUNTIMES.map((r) => Type.Literal(r)), { description: 'Serving runtime.' }),
+  runtime: Enum(RUNTIMES, { description: 'Serving runtime.' }),
   image: Opt(Type.String({ minLength: 1, description: "Server image, pinned by tag or digest. @default - a pinned image per runtime; ':latest' or no tag is rejected" })),
   mode: Opt(Type.Union([Type.Literal('online'), Type.Literal('batch'), Type.Literal('edge')], { description: 'online: Deployment; batch: Job/CronJob; edge: DaemonSet. @default - online' })),
   models: Type.Array(ModelSchema, { minItems: 1, description: 'Models to serve (vllm: exactly one).' }),
@@ -194,13 +195,13 @@ export const DocumentSchema = Obj({
   kind: Type.Literal(KIND),
   metadata: MetadataSchema,
   spec: SpecSchema,
-}, { $id: 'https://cdk8s-model-serving/schema/v1alpha1', title: 'ModelServing' });
+}, { title: 'ModelServing' });
 
-export type ModelServingDocument = Static<typeof DocumentSchema>;
-export type ModelServingMetadata = Static<typeof MetadataSchema>;
-export type ModelServingSpec = Static<typeof SpecSchema>;
+// The TypeScript types are generated from the schema with each field's description as JSDoc
+// (lib/spec/typegen.ts; `npm run generate`); test/spec-types.test.ts checks they equal Static<typeof SpecSchema>.
+export type { ModelServingDocument, ModelServingMetadata, ModelServingSpec } from './generated-types';
 export type ModelSpec = ModelServingSpec['models'][number];
 export type RuntimeName = ModelServingSpec['runtime'];
-export type RepositorySpec = Static<typeof Repository>;
-export type TrackSpec = Static<typeof Track>;
-export type CanaryTrackSpec = Static<typeof CanaryTrack>;
+export type RepositorySpec = ModelServingSpec['repository'];
+export type TrackSpec = NonNullable<NonNullable<ModelServingSpec['rollout']>['tracks']>[string];
+export type CanaryTrackSpec = NonNullable<NonNullable<ModelServingSpec['rollout']>['canary']>;

@@ -26,5 +26,5 @@ export { ModelLogging, ModelLoggingProps } from './constructs/logging';
 export { ModelEngineBuild, ModelEngineBuildProps } from './constructs/engine-build';
 export { ALERTS, AlertName, RECORDS, DEFAULT_THRESHOLDS, DEFAULT_RUNBOOK, buildRuleGroups, runbookUrl, RuleGroup } from './observability/alerts';
 export { buildDashboard, dashboardPanels } from './observability/dashboard';
-export { promqlProblems, assertValidPromql, PromqlError } from './observability/promql';
+export { promqlProblems, assertValidPromql, PromqlError } from './promql/promql';
 export { synthesizeSpecs, SynthesizedManifest, SynthesizeOptions } from './synth';

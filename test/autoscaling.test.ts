@@ -8,7 +8,7 @@ import { assertValidObjects } from './support/k8s-validate';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import { triton } from '../lib/runtimes/triton';
 import { podsMetrics, customMetricName, expandedRuleQueries, metricQuantity } from '../lib/constructs/autoscaling';
-import { promqlProblems } from '../lib/observability/promql';
+import { promqlProblems } from '../lib/promql/promql';
 import { App, ApiObject } from 'cdk8s';
 import { ModelServingChart } from '../lib/constructs/chart';
 import { parseSpecs } from '../lib/spec/load';

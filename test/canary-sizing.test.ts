@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { synth, find, all, tritonDoc, specErrors, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
-import { promqlProblems } from '../lib/observability/promql';
-import { scopeQueryToTrack } from '../lib/observability/track-scope';
+import { promqlProblems } from '../lib/promql/promql';
+import { scopeQueryToTrack } from '../lib/promql/track-scope';
 import { canaryShare } from '../lib/model/context';
 
 const NEXT_IMAGE = 'nvcr.io/nvidia/tritonserver:25.09-py3';

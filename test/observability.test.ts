@@ -7,7 +7,7 @@ import { assertValidObjects } from './support/k8s-validate';
 import { ServingContext } from '../lib/model/context';
 import { ModelObservability } from '../lib/constructs/observability';
 import { propsFromDocument } from '../lib/constructs/model-serving';
-import { promqlProblems, assertValidPromql } from '../lib/observability/promql';
+import { promqlProblems, assertValidPromql } from '../lib/promql/promql';
 import { ALERTS, RECORDS, type AlertingRule, type RecordingRule } from '../lib/observability/alerts';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';

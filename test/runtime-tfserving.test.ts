@@ -9,7 +9,7 @@ import { assertValidObjects } from './support/k8s-validate';
 import { parseTextProto, field, fields, EnumValue, TextMessage } from './support/parsers';
 import { tfserving } from '../lib/runtimes/tfserving';
 import { tfsReadinessScript } from '../lib/runtimes/tfserving-config';
-import { promqlProblems } from '../lib/observability/promql';
+import { promqlProblems } from '../lib/promql/promql';
 
 function tfsDoc(spec: Record<string, unknown> = {}): Record<string, unknown> {
   return {

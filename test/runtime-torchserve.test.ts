@@ -5,7 +5,7 @@ import { synth, synthFile, find, container, specErrors, tritonDoc } from './supp
 import { assertValidObjects } from './support/k8s-validate';
 import { parseProperties } from './support/parsers';
 import { torchserve, TORCHSERVE_MAINTENANCE_NOTICE, TORCHSERVE_WRAPPER } from '../lib/runtimes/torchserve';
-import { promqlProblems } from '../lib/observability/promql';
+import { promqlProblems } from '../lib/promql/promql';
 
 function tsDoc(spec: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { synth, synthFile, find, container, specErrors } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { vllm } from '../lib/runtimes/vllm';
-import { promqlProblems } from '../lib/observability/promql';
+import { promqlProblems } from '../lib/promql/promql';
 
 function vllmDoc(spec: Record<string, unknown> = {}, model: Record<string, unknown> = {}): Record<string, unknown> {
   return {

@@ -11,7 +11,7 @@ import { Kube } from '../k8s/object';
 import type { ServingContext } from '../model/context';
 import { INFERENCE_POOL_GROUP } from '../k8s/inference-pool';
 import { EPP_CONFIG_API_VERSION, EPP_CONFIG_KIND, EndpointPickerConfig } from '../k8s/endpoint-picker-config';
-import { strictContainerSecurity } from './security';
+import { strictContainerSecurity } from '../model/security';
 import { configHash } from './pod';
 
 /** The picker image when spec.inferencePool.picker.image is unset (llm-d-router release v0.10.0, `.github/workflows/ci-release.yaml`). */

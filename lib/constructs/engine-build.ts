@@ -15,7 +15,7 @@ import { TRACK_LABEL } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { affinity, tolerations, platformPodFields } from './pod';
 import { resolveResources } from '../model/resources';
-import { podSecurity, restrictedContainerSecurity } from './security';
+import { podSecurity, restrictedContainerSecurity } from '../model/security';
 import { quantityString } from '../spec/quantity';
 import { BUILD_EXIT_FAILED, BUILD_EXIT_NO_TRTEXEC } from '../runtimes/triton-engine';
 import { ENGINE_BUILD_COMPONENT } from '../runtimes/types';

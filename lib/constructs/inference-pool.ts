@@ -65,7 +65,7 @@ export class ModelInferencePool extends Construct {
     for (const pool of this.pools) {
       const suffix = pool.track.role === 'canary' ? '-canary' : '';
       const spec: InferencePoolSpec = {
-        selector: { matchLabels: ctx.selector(pool.track.label) },
+        selector: { matchLabels: ctx.servingSelector(pool.track.label) },
         targetPorts: [{ number: http.port }],
         endpointPickerRef: { name: pool.picker, port: { number: PICKER_PORTS.grpc }, failureMode: p.failureMode ?? 'FailClose' },
       };

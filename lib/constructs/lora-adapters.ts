@@ -10,8 +10,9 @@ import { k8s } from 'cdk8s-plus-28';
 import type * as api from '../k8s/api';
 import type { ServingContext, Track } from '../model/context';
 import { ADAPTERS_PATH } from '../runtimes/adapters';
-import { restrictedContainerSecurity } from './security';
-import { rcloneCopyContainer, type RepositoryMount } from './model-repository';
+import { restrictedContainerSecurity } from '../model/security';
+import type { RepositoryMount } from './model-repository';
+import { rcloneCopyContainer } from '../model/rclone';
 
 /** The adapters' volume name. */
 export const ADAPTERS_VOLUME = 'model-adapters';

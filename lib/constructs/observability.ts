@@ -10,7 +10,7 @@ import { Kube } from '../k8s/object';
 import { TRACK_LABEL, type ServingContext } from '../model/context';
 import { buildRuleGroups, ruleExpressions, type RuleGroup } from '../observability/alerts';
 import { buildDashboard, dashboardPanels } from '../observability/dashboard';
-import { assertValidPromql } from '../observability/promql';
+import { assertValidPromql } from '../promql/promql';
 import { llmRuleGroups } from '../observability/llm';
 
 /** The label that marks the headless metrics Service (lib/constructs/services.ts). */

@@ -12,7 +12,7 @@ import { TRACK_LABEL } from '../model/context';
 import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSeconds } from '../model/resources';
 import { GPU_PRODUCT_LABEL } from '../spec/rules-gpu';
 import type { RepositoryMount } from './model-repository';
-import { restrictedContainerSecurity, podSecurity, automountToken } from './security';
+import { restrictedContainerSecurity, podSecurity, automountToken } from '../model/security';
 import { gpuLimit, serverClaims, tracingFor } from './pod-platform';
 import { podResourceClaims } from './gpu-claims';
 

@@ -6,7 +6,7 @@
 import type { ModelServingDocument, ModelServingSpec, TrackSpec } from './schema/spec';
 import type { IssueList, SpecIssue } from './errors';
 import { checkImage, imageRepoName } from './image';
-import { scopeQueryToTrack } from '../observability/track-scope';
+import { scopeQueryToTrack } from '../promql/track-scope';
 import { isZeroIntOrPercent } from './rules-input';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 

@@ -4,7 +4,7 @@ import type { IssueList } from './errors';
 import { parseQuantity } from './quantity';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 import type { RuntimeMetrics } from '../runtimes/types';
-import { promqlProblems } from '../observability/promql';
+import { promqlProblems } from '../promql/promql';
 
 /** The HPA compares custom metrics in thousandths: a smaller target would be 0. */
 export const MIN_METRIC_TARGET = 0.001;

@@ -3,7 +3,7 @@
  * Each deviation needs an explicit `spec.security.unsafe` field, which `model-serving lint` reports.
  */
 import type { k8s } from 'cdk8s-plus-28';
-import type { ServingContext } from '../model/context';
+import type { ServingContext } from './context';
 
 /** The container securityContext: no privilege escalation, no capabilities, read-only root, non-root. */
 export function restrictedContainerSecurity(ctx: ServingContext): k8s.SecurityContext {

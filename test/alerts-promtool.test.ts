@@ -4,33 +4,15 @@
  * silent on series that do not (fixtures: test/fixtures/alerts/<runtime>.ts). Without promtool these tests
  * are skipped and say why.
  */
+import { HAS_PROMTOOL, SKIP, promtool } from './support/promtool';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { synth, find, tritonDoc } from './support/synth';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import type { AlertingRule, RuleGroup } from '../lib/observability/alerts';
 import { ALERT_FIXTURES } from './fixtures/alerts';
 import type { AlertCase } from './fixtures/alerts/types';
-
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
-const HAS_PROMTOOL = spawnSync(PROMTOOL, ['--version']).status === 0;
-const SKIP = 'promtool not found: apt-get install -y prometheus';
-
-function promtool(files: Record<string, string>, args: string[]): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
-  try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-    const r = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8' });
-    return { status: r.status, output: `${r.stdout}${r.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 /** The rule groups (the PrometheusRule's spec) of a spec document. */
 function ruleGroups(doc: Record<string, unknown>): RuleGroup[] {

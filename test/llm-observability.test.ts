@@ -1,33 +1,17 @@
 /** LLM observability (docs/LLM.md): recording rules and dashboard panels, server side per pool, picker side per adapter. */
+import { HAS_PROMTOOL, SKIP, promtool } from './support/promtool';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { synth, find, tritonDoc } from './support/synth';
 import { vllmPoolDoc } from './support/llm';
 import { LLM_RECORDS } from '../lib/observability/llm';
 import type { RuleGroup } from '../lib/observability/alerts';
 
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
-const HAS_PROMTOOL = spawnSync(PROMTOOL, ['--version']).status === 0;
-const SKIP = 'promtool not found: apt-get install -y prometheus';
-
 const groups = (doc: Record<string, unknown>): RuleGroup[] => find(synth(doc), 'PrometheusRule').spec.groups;
 const llmGroup = (doc: Record<string, unknown>) => groups(doc).find((g) => g.name.endsWith('.llm'));
 
-function promtool(args: string[], files: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'promtool-llm-obs-'));
-  try {
-    for (const [n, text] of Object.entries(files)) writeFileSync(join(dir, n), text);
-    const r = spawnSync(PROMTOOL, args, { cwd: dir, encoding: 'utf8' });
-    return { status: r.status, output: `${r.stdout}${r.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const promtoolRun = (args: string[], files: Record<string, string>) => promtool(files, args);
 
 test('records time to first token, inter-token latency, tokens/s, preemptions, queue and KV cache, and the pickers\' series', () => {
   const g = llmGroup(vllmPoolDoc())!;
@@ -47,7 +31,7 @@ test('records time to first token, inter-token latency, tokens/s, preemptions, q
 test('promtool accepts the LLM rule groups', (t) => {
   if (!HAS_PROMTOOL) return t.skip(SKIP);
   const g = groups(vllmPoolDoc({ rollout: { strategy: 'canary', weight: 10, canary: { image: 'vllm/vllm-openai:v0.11.1' } } }));
-  const r = promtool(['check', 'rules', 'rules.yaml'], { 'rules.yaml': stringify({ groups: g }) });
+  const r = promtoolRun(['check', 'rules', 'rules.yaml'], { 'rules.yaml': stringify({ groups: g }) });
   assert.equal(r.status, 0, r.output);
 });
 
@@ -60,7 +44,7 @@ test('the picker\'s records break requests and tokens down per pool and per adap
   const tokens = (job: string, model: string, perMin: number) => ({ series: `llm_d_epp_request_output_tokens_sum{${sel(job)},model_name="${model}",target_model_name="${model}",fairness_id="a",priority="0"}`, values: `0+${perMin}x20` });
   const preempt = (track: string, perMin: number) => ({ series: `vllm:num_preemptions_total{namespace="llm",job="chat-metrics",pod="p-${track}",model_name="llama",engine="0",model_serving_track="${track}"}`, values: `0+${perMin}x20` });
   const scope = 'namespace="llm",job="chat-metrics"';
-  const r = promtool(['test', 'rules', 'test.yaml'], {
+  const r = promtoolRun(['test', 'rules', 'test.yaml'], {
     'rules.yaml': stringify({ groups: [g] }),
     'test.yaml': stringify({
       rule_files: ['rules.yaml'],

@@ -2,12 +2,9 @@
  * Scale to zero behind an inference pool, and the KV-cache target (docs/LLM.md): the ScaledObject / HPA the spec
  * gets, their rules, and the scaling expressions run under promtool on synthetic series.
  */
+import { HAS_PROMTOOL, SKIP, promtool } from './support/promtool';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { stringify, parse } from 'yaml';
 import { synth, find, all, specErrors, tritonDoc, type K8sObject } from './support/synth';
 import { parseSpecs } from '../lib/spec/load';
@@ -16,9 +13,6 @@ import { assertValidObjects } from './support/k8s-validate';
 import { vllmPoolDoc } from './support/llm';
 
 const PROM = 'http://prometheus-operated.monitoring:9090';
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
-const HAS_PROMTOOL = spawnSync(PROMTOOL, ['--version']).status === 0;
-const SKIP = 'promtool not found: apt-get install -y prometheus';
 
 const kedaZero = (extra: Record<string, unknown> = {}, a: Record<string, unknown> = {}) => vllmPoolDoc({
   gateway: { parentRef: { name: 'gw', namespace: 'gateway-system' }, timeoutSeconds: 3600 },
@@ -98,15 +92,10 @@ test('a canary scales to zero on its own pool\'s picker', () => {
 // ---- the expressions under promtool -------------------------------------------------------------------
 
 function promtoolTest(tests: unknown[]): { status: number | null; output: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'promtool-llm-'));
-  try {
-    writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: [] }));
-    writeFileSync(join(dir, 'test.yaml'), stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }));
-    const r = spawnSync(PROMTOOL, ['test', 'rules', 'test.yaml'], { cwd: dir, encoding: 'utf8' });
-    return { status: r.status, output: `${r.stdout}${r.stderr}` };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return promtool({
+    'rules.yaml': stringify({ groups: [] }),
+    'test.yaml': stringify({ rule_files: ['rules.yaml'], evaluation_interval: '1m', tests }),
+  }, ['test', 'rules', 'test.yaml']);
 }
 
 const PICKER = 'namespace="llm",job="chat-epp",service="chat-epp",pod="chat-epp-1"';

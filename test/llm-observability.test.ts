@@ -14,8 +14,11 @@ const llmGroup = (doc: Record<string, unknown>) => groups(doc).find((g) => g.nam
 const promtoolRun = (args: string[], files: Record<string, string>) => promtool(files, args);
 
 test('records time to first token, inter-token latency, tokens/s, preemptions, queue and KV cache, and the pickers\' series', () => {
-  const g = llmGroup(vllmPoolDoc())!;
+  const all = llmGroup(vllmPoolDoc())!;
+  const g = { ...all, rules: all.rules.filter((r) => 'record' in r) };
   assert.deepEqual(g.rules.map((r) => 'record' in r && r.record), Object.values(LLM_RECORDS));
+  // the picker alerts come after every recording rule
+  assert.deepEqual(all.rules.slice(g.rules.length).map((r) => 'alert' in r && r.alert), ['ModelServingPickerRequestsDropped', 'ModelServingPickerNotScraped']);
   const by = Object.fromEntries(g.rules.map((r) => ['record' in r ? r.record : '', r]));
   assert.equal(by[LLM_RECORDS.ttftP95].expr, 'histogram_quantile(0.95, sum by (model_serving_track, le) (rate(vllm:time_to_first_token_seconds_bucket{namespace="llm",job="chat-metrics"}[5m])))');
   assert.equal(by[LLM_RECORDS.preemptions].expr, 'sum by (model_serving_track) (rate(vllm:num_preemptions_total{namespace="llm",job="chat-metrics"}[5m]))');

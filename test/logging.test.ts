@@ -129,6 +129,30 @@ test('the Fluent Bit tag pattern follows the pod names of batch Jobs and edge Da
   assert.ok(edge.test(`kube.var.log.containers.m-x7k2p_ml_server-${id}.log`));
 });
 
+test('the Fluent Bit tag pattern follows the pod names of LeaderWorkerSets: leaders <lws>-<group>, workers <lws>-<group>-<index>', () => {
+  const id = 'c'.repeat(64);
+  const doc = tritonDoc({
+    runtime: 'vllm', models: [{ name: 'llama', format: 'huggingface' }], resources: { gpu: { count: 8 } }, multiNode: { nodes: 3 },
+    gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: {} }, logging: { collector: 'fluentBit' },
+  });
+  const objs = synth(doc);
+  const lws = all(objs, 'LeaderWorkerSet').map((o) => o.metadata.name);
+  assert.deepEqual(lws, ['m-lws', 'm-canary-lws']);
+  const tag = new OnigRegex([...find(objs, 'ConfigMap', 'm-fluent-bit').data['filters.conf'].matchAll(/match_regex +(\S+)/g)][0][1]);
+  const file = (pod: string, ns = 'ml', container = 'server') => `kube.var.log.containers.${pod}_${ns}_${container}-${id}.log`;
+  for (const name of lws) {
+    assert.ok(tag.test(file(`${name}-0`)), `leader of group 0 of ${name}`);
+    assert.ok(tag.test(file(`${name}-12`)), `leader of group 12 of ${name}`);
+    assert.ok(tag.test(file(`${name}-0-1`)), `worker 1 of group 0 of ${name}`);
+    assert.ok(tag.test(file(`${name}-3-2`)), `worker 2 of group 3 of ${name}`);
+  }
+  assert.ok(!tag.test(file('m-lws-0', 'other')), 'another namespace');
+  assert.ok(!tag.test(file('m-lws-0-1', 'ml', 'download-models')), 'another container');
+  assert.ok(!tag.test(file('m-x-lws-0')), 'the LeaderWorkerSet of a spec named m-x');
+  assert.ok(!tag.test(file('m-lws-db-0')), 'a StatefulSet named m-lws-db');
+  assert.ok(!tag.test(file('m-6d4cf56db6-9b7fz')), 'a Deployment pod of a spec named m');
+});
+
 test('no secret value appears in any logging object', () => {
   const text = JSON.stringify(logging(synthFile(TEMPLATE)));
   assert.ok(!/"value"\s*:/.test(text));

@@ -1,6 +1,7 @@
 /** ServiceMonitor, PrometheusRule and Grafana dashboard of a ModelServing: each fact asserted on its own. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { App, Chart } from 'cdk8s';
 import { synth, find, all, tritonDoc, specErrors, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
@@ -19,6 +20,9 @@ const alerts = (o: K8sObject[]) => rules(o).filter((r): r is AlertingRule => 'al
 const alert = (o: K8sObject[], name: string) => alerts(o).find((a) => a.alert === name)!;
 const dashboard = (o: K8sObject[]) => JSON.parse(find(o, 'ConfigMap', 'm-dashboard').data['ml-m.json']);
 const SEL = 'namespace="ml",job="m-metrics"';
+/** The runbooks of this release: docs/OBSERVABILITY.md at the package's version tag in its repository (package.json). */
+const PKG = JSON.parse(readFileSync('package.json', 'utf8'));
+const RUNBOOKS = `https://github.com/${/github\.com\/([^/]+\/[^/.]+)/.exec(PKG.repository.url)![1]}/blob/v${PKG.version}/docs/OBSERVABILITY.md`;
 
 test('every observability object is valid against its schema, strictly', async () => {
   await assertValidObjects(objs);
@@ -79,7 +83,7 @@ test('every alert has a for duration, a severity, a summary, a description and a
     assert.match(a.for, /^\d+[mh]$/, a.alert);
     assert.ok(['critical', 'warning', 'info'].includes(a.labels.severity), a.alert);
     assert.deepEqual(Object.keys(a.annotations).sort(), ['description', 'runbook_url', 'summary'], a.alert);
-    assert.equal(a.annotations.runbook_url, `cdk8s-model-serving/docs/OBSERVABILITY.md#${a.alert.toLowerCase()}`);
+    assert.equal(a.annotations.runbook_url, `${RUNBOOKS}#${a.alert.toLowerCase()}`);
   }
 });
 

@@ -143,9 +143,16 @@ test('flipping the active track changes only the two Service selectors (and the 
   assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort(), 'the same objects exist after the flip');
   const changed = [...before.keys()].filter((k) => JSON.stringify(before.get(k)) !== JSON.stringify(after.get(k)));
   assert.deepEqual(changed.sort(), ['PrometheusRule/image-classifier', 'Service/image-classifier', 'Service/image-classifier-preview']);
-  // ModelServingDown follows the track clients reach: its rule is the only other change
-  const down = (o: K8sObject) => o.spec.groups[0].rules.filter((r: K8sObject) => r.alert === 'ModelServingDown').map((r: K8sObject) => r.labels.model_serving_track);
-  assert.deepEqual([down(before.get('PrometheusRule/image-classifier')!), down(after.get('PrometheusRule/image-classifier')!)], [['blue'], ['green']]);
+  // ModelServingDown follows the track clients reach: its rule is the only other change. Its model_serving_track label
+  // is the label the track's pods and series carry: the primary track blue keeps the pods of the spec without a
+  // rollout, labelled `stable`; the description names the track by its key
+  const down = (o: K8sObject) => o.spec.groups[0].rules.filter((r: K8sObject) => r.alert === 'ModelServingDown')
+    .map((r: K8sObject) => [r.labels.model_serving_track, /\(track (\w+),/.exec(r.annotations.description)![1]]);
+  assert.deepEqual([down(before.get('PrometheusRule/image-classifier')!), down(after.get('PrometheusRule/image-classifier')!)],
+    [[['stable', 'blue']], [['green', 'green']]]);
+  const podLabels = (track: string) => all(synth(blueGreenTemplate()), 'Deployment').map((d) => d.spec.template.metadata.labels['model-serving/track'])
+    .filter((l) => l === track);
+  assert.deepEqual([podLabels('stable'), podLabels('blue')], [['stable'], []], 'the pods of track blue carry model-serving/track: stable');
   const rules = (o: K8sObject) => o.spec.groups[0].rules.filter((r: K8sObject) => r.alert !== 'ModelServingDown');
   assert.deepEqual(rules(after.get('PrometheusRule/image-classifier')!), rules(before.get('PrometheusRule/image-classifier')!));
   for (const k of changed.filter((c) => c.startsWith('Service/'))) {

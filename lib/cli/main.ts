@@ -3,10 +3,9 @@
  * cross-spec rule) before any file is written; errors name the file and the field path, with no stack trace.
  * Exit codes: 0 ok, 1 invalid spec, 2 usage or IO.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SpecError } from '../spec/errors';
+import { packageInfo } from '../model/package-info';
 import { jsonSchema } from '../spec/json-schema';
 import { Io, UsageError, IoError, EXIT, reportIssues, safe } from './common';
 import { lintCommand, LINT_HELP } from './lint';
@@ -48,13 +47,7 @@ Prints the JSON Schema of a ModelServing document. Use it from an editor with th
 
 /** The version of this package (its package.json, found upward from this file: source or build layout). */
 export function version(): string {
-  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const file = join(dir, 'package.json');
-    if (!existsSync(file)) continue;
-    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-    if (pkg.name === 'cdk8s-model-serving') return pkg.version ?? 'unknown';
-  }
-  return 'unknown';
+  return packageInfo().version;
 }
 
 function schema(args: string[], io: Io): number {

@@ -21,10 +21,17 @@ export function fluentBitParserName(ctx: ServingContext, i = 0): string {
 
 const esc = (s: string) => s.replace(/[.\-]/g, (c) => `\\${c}`);
 
-/** The pod names of this spec's workloads (Deployment per track, DaemonSet, Indexed Job or its CronJob). */
+/**
+ * The pod names of this spec's workloads (Deployment per track, DaemonSet, Indexed Job or its CronJob, or with
+ * spec.multiNode the LeaderWorkerSet per track). A LeaderWorkerSet's leaders are the pods of a StatefulSet named like
+ * it, `<lws>-<group>`; the workers of a group are the pods of the StatefulSet `<lws>-<group>`, numbered from 1:
+ * `<lws>-<group>-<index>` (kubernetes-sigs/lws v0.10.0 pkg/controllers/leaderworkerset_controller.go,
+ * pod_controller.go: `WithOrdinals(...WithStart(1))`; a StatefulSet pod is `<statefulset>-<ordinal>`).
+ */
 export function podNamePattern(ctx: ServingContext): string {
   if (ctx.mode === 'edge') return `${esc(ctx.name)}-${SAFE}{5}`;
   if (ctx.mode === 'batch') return `${esc(ctx.name)}(?:-\\d+)?-\\d+-${SAFE}{5}`;
+  if (ctx.spec.multiNode) return `(?:${ctx.tracks.map((t) => esc(ctx.leaderWorkerSetName(t))).join('|')})-\\d+(?:-\\d+)?`;
   return `(?:${ctx.tracks.map((t) => esc(t.name)).join('|')})-${SAFE}{1,10}-${SAFE}{5}`;
 }
 

@@ -2,12 +2,14 @@
  * The PrometheusRule of one ModelServing: recording rules built from the runtime's real metric names
  * (`ServingRuntime.metrics`) and alerts on the recorded series, scoped to this deployment by
  * `namespace` + `job="<name>-metrics"` (the job of the headless metrics Service the ServiceMonitor scrapes).
- * Pod alerts use kube-state-metrics, scoped by ownership (pod -> ReplicaSet -> Deployment, or DaemonSet).
+ * Pod alerts use kube-state-metrics, scoped by ownership (pod -> ReplicaSet -> Deployment, DaemonSet, or with
+ * spec.multiNode the StatefulSets of the LeaderWorkerSet).
  * docs/OBSERVABILITY.md explains every rule and threshold.
  */
 import type { ServingContext } from '../model/context';
-import { errorRatioExpr, gpuSignals, servingTracks, trackDownExpr, workloadMatcher, workloadMetrics } from './signals';
+import { errorRatioExpr, gpuSignals, oneOf, servingTracks, trackDownExpr, workloadMatcher, workloadMetrics, workloadName } from './signals';
 import { startupBudgetSeconds } from '../spec/budgets';
+import { packageInfo, type PackageInfo } from '../model/package-info';
 
 /** Alert names: a contract (routes, silences and runbook pages use them). */
 export const ALERTS = {
@@ -23,6 +25,8 @@ export const ALERTS = {
   gpuUtilization: 'ModelServingLowGpuUtilization',
   gpuMemory: 'ModelServingGpuMemoryNearlyFull',
   kvCachePressure: 'ModelServingKvCachePressure',
+  pickerRequestsDropped: 'ModelServingPickerRequestsDropped',
+  pickerNotScraped: 'ModelServingPickerNotScraped',
 } as const;
 export type AlertName = (typeof ALERTS)[keyof typeof ALERTS];
 
@@ -54,14 +58,25 @@ export const DEFAULT_THRESHOLDS = {
 } as const;
 
 /**
- * runbook_url when `runbookBaseUrl` is unset: the runbook section of docs/OBSERVABILITY.md in this package
- * (a relative reference, not a web address: set runbookBaseUrl to your own runbook site).
+ * The runbooks of this package's release: docs/OBSERVABILITY.md on GitHub at the tag of the installed version
+ * (`https://github.com/<repository>/blob/v<version>/docs/OBSERVABILITY.md`, repository and version from package.json).
+ * Without a package.json (a bundle), the relative path `cdk8s-model-serving/docs/OBSERVABILITY.md`.
  */
-export const DEFAULT_RUNBOOK = 'cdk8s-model-serving/docs/OBSERVABILITY.md';
+export function defaultRunbookBase(info: PackageInfo = packageInfo()): string {
+  if (!info.githubRepo) return 'cdk8s-model-serving/docs/OBSERVABILITY.md';
+  const ref = info.version === 'unknown' ? 'main' : `v${info.version}`;
+  return `https://github.com/${info.githubRepo}/blob/${ref}/docs/OBSERVABILITY.md`;
+}
 
-/** `<base>/<AlertName>`, or the alert's section of the bundled docs when no base is set. */
+/** runbook_url base when `runbookBaseUrl` is unset: the runbook sections of this release's docs/OBSERVABILITY.md. */
+export const DEFAULT_RUNBOOK = defaultRunbookBase();
+
+/** The heading anchor of an alert's runbook section in docs/OBSERVABILITY.md (GitHub lower-cases `### AlertName`). */
+export const runbookAnchor = (alert: AlertName) => alert.toLowerCase();
+
+/** `<base>/<AlertName>`, or the alert's section of this release's docs when no base is set. */
 export function runbookUrl(alert: AlertName, base?: string): string {
-  return base ? `${base.replace(/\/+$/, '')}/${alert}` : `${DEFAULT_RUNBOOK}#${alert.toLowerCase()}`;
+  return base ? `${base.replace(/\/+$/, '')}/${alert}` : `${DEFAULT_RUNBOOK}#${runbookAnchor(alert)}`;
 }
 
 export interface RecordingRule {
@@ -83,21 +98,21 @@ export interface RuleGroup {
   readonly rules: (RecordingRule | AlertingRule)[];
 }
 
-/** Label matchers selecting exactly one of several names (DNS labels: no regex metacharacters). */
-function oneOf(names: readonly string[]): string {
-  return names.length === 1 ? `"${names[0]}"` : `~"${names.join('|')}"`;
-}
-
 /**
  * A vector with one series per (namespace, pod) of this deployment's pods, from kube-state-metrics' default
  * metrics. A name prefix (`pod=~"<name>-.*"`) would also catch the pods of an app called `<name>-x`;
- * following the owner references does not.
+ * following the owner references does not. With spec.multiNode: leaders are owned by the leader StatefulSet
+ * `<lws>`, the workers of group g by the StatefulSet `<lws>-<g>` (kubernetes-sigs/lws v0.10.0).
  */
 export function podsOfDeployment(ctx: ServingContext): string {
   const ns = ctx.namespace;
-  const workloads = oneOf(ctx.tracks.map((t) => t.name));
+  const workloads = oneOf(ctx.tracks.map((t) => workloadName(ctx, t)));
   if (ctx.mode === 'edge') {
     return `max by (namespace, pod) (kube_pod_owner{namespace="${ns}",owner_kind="DaemonSet",owner_name=${workloads}})`;
+  }
+  if (ctx.spec.multiNode) {
+    const sets = ctx.tracks.map((t) => workloadName(ctx, t)).join('|');
+    return `max by (namespace, pod) (kube_pod_owner{namespace="${ns}",owner_kind="StatefulSet",owner_name=~"(${sets})(-[0-9]+)?"})`;
   }
   return `max by (namespace, pod) (label_replace(kube_pod_owner{namespace="${ns}",owner_kind="ReplicaSet"}, "replicaset", "$1", "owner_name", "(.*)")` +
     ` * on (namespace, replicaset) group_left () max by (namespace, replicaset) (kube_replicaset_owner{namespace="${ns}",owner_kind="Deployment",owner_name=${workloads}}))`;
@@ -146,18 +161,26 @@ function availabilityRules(r: Rules, startup: number): void {
   if (minimumPods(ctx) > 0) {
     for (const t of servingTracks(ctx)) {
       const canary = t.role === 'canary';
+      const name = workloadName(ctx, t);
+      const where = `track ${t.key}, ${canary ? 'which receives the canary share of the requests' : 'behind Service ' + ctx.serviceName}`;
+      const [summary, description] = ctx.spec.multiNode
+        ? [`LeaderWorkerSet ${name} has no serving group`,
+          `LeaderWorkerSet ${name} (${where}) has had no ready group leader for 5 minutes (StatefulSet ${name}, the leaders): ` +
+          'a group serves once every worker has joined its leader\'s engine, and a failed pod restarts its whole group. ' +
+          `See: kubectl -n ${ctx.namespace} describe leaderworkerset ${name}`]
+        : [`${w.kind} ${name} has no available pod`,
+          `${w.kind} ${name} (${where}) has had no available pod for 5 minutes: its pods are not running, not ready, or crash-looping. ` +
+          `See: kubectl -n ${ctx.namespace} describe ${w.kind.toLowerCase()} ${name}`];
+      // the label carries the pods' track label (the primary blue-green track's pods are `stable`), like every series
       r.alert(ALERTS.down, trackDownExpr(ctx, t, startup), '5m', canary ? 'warning' : 'critical',
-        `${who}: ${canary ? 'the canary' : 'the model'} is down: ${w.kind} ${t.name} has no available pod`,
-        `${w.kind} ${t.name} (track ${t.key}, ${canary ? 'which receives the canary share of the requests' : 'behind Service ' + ctx.serviceName}) ` +
-        'has had no available pod for 5 minutes: its pods are not running, not ready, or crash-looping. ' +
-        `See: kubectl -n ${ctx.namespace} describe ${w.kind.toLowerCase()} ${t.name}`,
-        { ...scope, model_serving_track: t.key });
+        `${who}: ${canary ? 'the canary' : 'the model'} is down: ${summary}`, description,
+        { ...scope, model_serving_track: t.label });
     }
   }
   r.alert(ALERTS.notScraped,
     `sum(${w.available}{${workloadMatcher(ctx, ctx.tracks)}}) > 0 unless on () count(up{${ctx.metricsSelector}})`, '15m', 'warning',
-    `${who}: Prometheus scrapes none of its available pods`,
-    `Pods of ${who} are available, but Prometheus has had no target of job ${scope.job} for 15 minutes: every other alert ` +
+    `${who}: Prometheus scrapes none of its ${ctx.spec.multiNode ? 'ready group leaders' : 'available pods'}`,
+    `${ctx.spec.multiNode ? 'Group leaders' : 'Pods'} of ${who} are ${ctx.spec.multiNode ? 'ready' : 'available'}, but Prometheus has had no target of job ${scope.job} for 15 minutes: every other alert ` +
     'of this deployment is blind. Check that Prometheus selects the ServiceMonitor and that the NetworkPolicy admits it.', scope);
 }
 
@@ -210,7 +233,8 @@ function gpuRules(r: Rules, t: Thresholds): void {
       `${who}: GPU utilization of pod {{ $labels.pod }} is {{ $value | humanizePercentage }}`,
       `The GPUs of pod {{ $labels.pod }} have been less than ${t.minGpuUtilizationPercent}% busy for 1 hour ` +
       '(spec.monitoring.alerts.minGpuUtilizationPercent): fewer replicas, a smaller GPU or MIG would serve the same load.' +
-      (gpu.utilizationNote ? ` ${gpu.utilizationNote}` : ''));
+      (gpu.utilizationNote ? ` ${gpu.utilizationNote}` : '') +
+      (ctx.spec.multiNode ? ' Multi-node: only the group leaders\' GPUs are measured (the workers are not scraped).' : ''));
   }
   const full = ratio(t.maxGpuMemoryPercent);
   if (pressure) {

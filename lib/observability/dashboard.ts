@@ -16,7 +16,7 @@ import {
 } from '@grafana/grafana-foundation-sdk/common';
 import type { ServingContext } from '../model/context';
 import { DEFAULT_THRESHOLDS, ratio, type Thresholds } from './alerts';
-import { errorRatioExpr, gpuSignals, usesMig, workloadMatcher, workloadMetrics } from './signals';
+import { errorRatioExpr, gpuSignals, usesMig, workerStatefulSetMatcher, workloadMatcher, workloadMetrics } from './signals';
 import { llmDashboardPanels } from './llm';
 
 /** The datasource variable every panel uses. */
@@ -145,6 +145,14 @@ function latencyPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
     }];
 }
 
+/**
+ * With spec.multiNode only the group leaders are scraped (the workers have no metrics port), and the GPU series are
+ * kept for the pods of this deployment's scrape targets: the GPU panels show the leaders' GPUs only.
+ */
+function leadersOnly(ctx: ServingContext): string {
+  return ctx.spec.multiNode ? ' Multi-node: the group leaders\' GPUs only (the workers are not scraped, and the GPU series are matched to scraped pods).' : '';
+}
+
 /** GPU utilization and memory, from the signals the alerts read (MIG-aware); KV cache and preemptions for vLLM. */
 function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
   const m = ctx.runtime.metrics;
@@ -152,7 +160,7 @@ function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
   const gpu = gpuSignals(ctx);
   const panels: DashboardPanel[] = [{
     title: usesMig(ctx) ? 'GPU utilization (MIG: graphics-engine activity)' : 'GPU utilization',
-    description: `Share of time the GPUs of each pod are busy.${gpu.utilizationNote ? ` ${gpu.utilizationNote}` : ''} The dashed line is spec.monitoring.alerts.minGpuUtilizationPercent.`,
+    description: `Share of time the GPUs of each pod are busy.${gpu.utilizationNote ? ` ${gpu.utilizationNote}` : ''}${leadersOnly(ctx)} The dashed line is spec.monitoring.alerts.minGpuUtilizationPercent.`,
     unit: 'percentunit',
     queries: [{ expr: gpu.utilization, legend: '{{pod}}' }],
     ...(t.minGpuUtilizationPercent > 0 ? { threshold: ratio(t.minGpuUtilizationPercent) } : {}),
@@ -162,7 +170,8 @@ function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
   if (pressure) {
     panels.push({
       title: 'KV-cache use',
-      description: 'Share of the preallocated KV cache in use per pod: a full cache is normal. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent, above which waiting requests count as cache pressure.',
+      description: 'Share of the preallocated KV cache in use per pod: a full cache is normal.' +
+        (ctx.spec.multiNode ? ' Multi-node: one series per group, from its leader (the only pod of a group that is scraped).' : '') + ' The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent, above which waiting requests count as cache pressure.',
       unit: 'percentunit',
       queries: [{ expr: pressure.cacheUsage(sel), legend: '{{pod}}' }],
       threshold: ratio(t.maxGpuMemoryPercent),
@@ -177,7 +186,7 @@ function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
   }
   panels.push({
     title: gpu.memorySignal === 'GPU memory' ? 'GPU memory used' : gpu.memorySignal,
-    description: `${gpu.memorySignal} of each pod, used / total. The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.`,
+    description: `${gpu.memorySignal} of each pod, used / total.${leadersOnly(ctx)} The dashed line is spec.monitoring.alerts.maxGpuMemoryPercent.`,
     unit: 'percentunit',
     queries: [{ expr: gpu.memory, legend: '{{pod}}' }],
     threshold: ratio(t.maxGpuMemoryPercent),
@@ -186,10 +195,28 @@ function gpuPanels(ctx: ServingContext, t: Thresholds): DashboardPanel[] {
   return panels;
 }
 
-/** Available and desired pods per workload (kube-state-metrics): ModelServingDown reads the available count per serving track. */
+/**
+ * Available and desired pods per workload (kube-state-metrics): ModelServingDown reads the available count per serving
+ * track. With spec.multiNode: ready and desired groups (the leader StatefulSet of each LeaderWorkerSet), and the
+ * ready worker pods of every group (the StatefulSets `<lws>-<group>`).
+ */
 function replicasPanel(ctx: ServingContext): DashboardPanel {
   const w = workloadMetrics(ctx);
   const match = workloadMatcher(ctx, ctx.tracks);
+  if (ctx.spec.multiNode) {
+    return {
+      title: 'Replicas (groups)',
+      description: 'Ready and desired groups per LeaderWorkerSet (its leader StatefulSet: one leader pod per group; a leader is ready once every worker joined its engine), ' +
+        'and ready worker pods over all groups (the worker StatefulSets <lws>-<group>; kube-state-metrics). ModelServingDown fires when a serving track ' +
+        '(stable, active or canary; not a preview) has no ready group.',
+      unit: 'short',
+      queries: [
+        { expr: `${w.available}{${match}}`, legend: `{{${w.label}}} groups ready` },
+        { expr: `${w.desired}{${match}}`, legend: `{{${w.label}}} groups desired` },
+        { expr: `sum by (namespace) (${w.available}{${workerStatefulSetMatcher(ctx, ctx.tracks)}})`, legend: 'worker pods ready' },
+      ],
+    };
+  }
   const queries = [
     { expr: `${w.available}{${match}}`, legend: `{{${w.label}}} available` },
     { expr: `${w.desired}{${match}}`, legend: `{{${w.label}}} desired` },

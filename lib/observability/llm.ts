@@ -8,8 +8,11 @@
 import type { ServingContext } from '../model/context';
 import { TRACK_SERIES_LABEL } from '../model/context';
 import { pickerJobSelector, poolPlans } from '../model/pools';
-import type { RecordingRule, RuleGroup } from './alerts';
+import type { AlertingRule, RecordingRule, RuleGroup } from './alerts';
 import type { DashboardPanel } from './dashboard';
+import { PICKER_SERIES, pickerAlerts } from './picker-alerts';
+
+export { PICKER_SERIES };
 
 /** Names of the recorded LLM series (labels: namespace and job of the deployment, plus the grouping below). */
 export const LLM_RECORDS = {
@@ -26,16 +29,6 @@ export const LLM_RECORDS = {
   pickerHeld: 'model_serving:picker_held_requests:sum',
   pickerRejected: 'model_serving:picker_rejected_requests:rate5m',
   pickerReadyEndpoints: 'model_serving:picker_ready_endpoints:max',
-} as const;
-
-/** The picker's series (`pkg/epp/metrics/llm_d_router_metrics.go`, subsystem llm_d_epp). */
-export const PICKER_SERIES = {
-  requests: 'llm_d_epp_request_total',
-  ttft: 'llm_d_epp_request_ttft_seconds',
-  outputTokens: 'llm_d_epp_request_output_tokens',
-  queueSize: 'llm_d_epp_flow_control_queue_size',
-  flowOutcomes: 'llm_d_epp_flow_control_requests_total',
-  readyEndpoints: 'llm_d_epp_ready_endpoints',
 } as const;
 
 /** The Prometheus label the pods' track is copied into (ServiceMonitor podTargetLabels). */
@@ -72,13 +65,16 @@ function pickerExprs(ctx: ServingContext, w: string): Record<string, string> {
   };
 }
 
-/** The LLM rule group of a deployment (none for a runtime without LLM support): server series, plus the pickers'. */
+/**
+ * The LLM rule group of a deployment (none for a runtime without LLM support): server series, plus the pickers'
+ * recordings and alerts (picker-alerts.ts).
+ */
 export function llmRuleGroups(ctx: ServingContext): RuleGroup[] {
   if (!ctx.runtime.llm) return [];
   const scope = { namespace: ctx.namespace, job: `${ctx.name}-metrics` };
   const exprs = { ...serverExprs(ctx, '5m'), ...(poolPlans(ctx).length ? pickerExprs(ctx, '5m') : {}) };
-  const rules: RecordingRule[] = Object.entries(exprs).map(([record, expr]) => ({ record, expr, labels: { ...scope } }));
-  return [{ name: `model-serving.${ctx.name}.llm`, rules }];
+  const rules: (RecordingRule | AlertingRule)[] = Object.entries(exprs).map(([record, expr]) => ({ record, expr, labels: { ...scope } }));
+  return [{ name: `model-serving.${ctx.name}.llm`, rules: [...rules, ...pickerAlerts(ctx)] }];
 }
 
 /**

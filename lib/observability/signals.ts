@@ -10,23 +10,54 @@ export function servingTracks(ctx: ServingContext): Track[] {
   return ctx.tracks.filter((t) => t.role !== 'preview');
 }
 
-/** kube-state-metrics names of the workload kind this mode emits (docs/metrics/workload/*-metrics.md, v2.20.0). */
+/**
+ * kube-state-metrics names of the workload kind whose ready pods say whether a track serves (docs/metrics/workload/
+ * *-metrics.md, v2.20.0). With spec.multiNode that is the leader StatefulSet of the track's LeaderWorkerSet: the
+ * LeaderWorkerSet controller names it like the LeaderWorkerSet and gives it one leader pod per group; each group's
+ * workers are a StatefulSet `<lws>-<group>` owned by its leader pod (kubernetes-sigs/lws v0.10.0
+ * pkg/controllers/leaderworkerset_controller.go, pod_controller.go). A group serves when its leader is ready: the
+ * leader answers the readiness probe only once every worker joined its engine, and a failed pod restarts the group.
+ */
 export function workloadMetrics(ctx: ServingContext) {
-  return ctx.mode === 'edge'
-    ? { kind: 'DaemonSet', label: 'daemonset', available: 'kube_daemonset_status_number_available', desired: 'kube_daemonset_status_desired_number_scheduled', created: 'kube_daemonset_created' } as const
-    : { kind: 'Deployment', label: 'deployment', available: 'kube_deployment_status_replicas_available', desired: 'kube_deployment_spec_replicas', created: 'kube_deployment_created' } as const;
-}
-
-/** A matcher on the workload label selecting exactly these workloads (DNS names: no regex metacharacters). */
-export function workloadMatcher(ctx: ServingContext, tracks: readonly Track[]): string {
-  const names = tracks.map((t) => t.name);
-  return `namespace="${ctx.namespace}",${workloadMetrics(ctx).label}${names.length === 1 ? `="${names[0]}"` : `=~"${names.join('|')}"`}`;
+  if (ctx.mode === 'edge') {
+    return { kind: 'DaemonSet', label: 'daemonset', available: 'kube_daemonset_status_number_available', desired: 'kube_daemonset_status_desired_number_scheduled', created: 'kube_daemonset_created' } as const;
+  }
+  if (ctx.spec.multiNode) {
+    return { kind: 'StatefulSet', label: 'statefulset', available: 'kube_statefulset_status_replicas_ready', desired: 'kube_statefulset_replicas', created: 'kube_statefulset_created' } as const;
+  }
+  return { kind: 'Deployment', label: 'deployment', available: 'kube_deployment_status_replicas_available', desired: 'kube_deployment_spec_replicas', created: 'kube_deployment_created' } as const;
 }
 
 /**
- * Available pods of one track's workload, below 1: the track serves nobody. A workload younger than the startup
- * budget is left out (its first pods are still loading their models; the crash-loop and target alerts cover a
- * start that fails).
+ * The name of the workload `workloadMetrics` reads for a track: its Deployment or DaemonSet, or with spec.multiNode
+ * its leader StatefulSet (named like the LeaderWorkerSet, `<track>-lws`).
+ */
+export function workloadName(ctx: ServingContext, track: Track): string {
+  return ctx.spec.multiNode ? ctx.leaderWorkerSetName(track) : track.name;
+}
+
+/** A label matcher value selecting exactly these names (DNS names: no regex metacharacters). */
+export function oneOf(names: readonly string[]): string {
+  return names.length === 1 ? `"${names[0]}"` : `~"${names.join('|')}"`;
+}
+
+/** A matcher on the workload label selecting exactly these tracks' workloads. */
+export function workloadMatcher(ctx: ServingContext, tracks: readonly Track[]): string {
+  return `namespace="${ctx.namespace}",${workloadMetrics(ctx).label}=${oneOf(tracks.map((t) => workloadName(ctx, t)))}`;
+}
+
+/**
+ * With spec.multiNode: a matcher on the StatefulSet label selecting the worker StatefulSets `<lws>-<group>` of these
+ * tracks (the dashboard's ready worker pods).
+ */
+export function workerStatefulSetMatcher(ctx: ServingContext, tracks: readonly Track[]): string {
+  return `namespace="${ctx.namespace}",statefulset=~"(${tracks.map((t) => ctx.leaderWorkerSetName(t)).join('|')})-[0-9]+"`;
+}
+
+/**
+ * Available pods (with spec.multiNode: ready group leaders) of one track's workload, below 1: the track serves nobody.
+ * A workload younger than the startup budget is left out (its first pods are still loading their models; the
+ * crash-loop and target alerts cover a start that fails).
  */
 export function trackDownExpr(ctx: ServingContext, track: Track, startupSeconds: number): string {
   const w = workloadMetrics(ctx);

@@ -1403,8 +1403,9 @@ export type ModelServingSpec = {
       maxGpuMemoryPercent?: number;
       /**
        * Each alert gets runbook_url <base>/<AlertName>.
-       * @default - cdk8s-model-serving/docs/OBSERVABILITY.md#<alertname in lower case>: the runbook section
-       * of this package's docs (a relative reference, not a web address; set your own runbook site)
+       * @default - https://github.com/<repository>/blob/v<version>/docs/OBSERVABILITY.md#<alertname in lower
+       * case>: the alert's runbook section in the docs of the installed release (repository and version from
+       * this package's package.json)
        */
       runbookBaseUrl?: string;
     };

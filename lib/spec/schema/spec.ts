@@ -146,7 +146,7 @@ export const SpecSchema = Obj({
       maxQueueTimeSeconds: Opt(Type.Number({ exclusiveMinimum: 0, description: 'Alert when mean queue time per request exceeds this (runtimes with a queue-time metric only; set on another runtime it is an error). @default - 0.5' })),
       minGpuUtilizationPercent: Opt(Percent('Alert when GPU utilization stays below this (wasted GPUs). @default - 30; 0 turns it off')),
       maxGpuMemoryPercent: Opt(Percent('Alert when GPU memory use exceeds this. With runtime vllm, whose KV cache fills its preallocated memory by design, it is the KV-cache use above which waiting requests count as cache pressure. @default - 90')),
-      runbookBaseUrl: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Each alert gets runbook_url <base>/<AlertName>. @default - cdk8s-model-serving/docs/OBSERVABILITY.md#<alertname in lower case>: the runbook section of this package\'s docs (a relative reference, not a web address; set your own runbook site)' })),
+      runbookBaseUrl: Opt(Type.String({ pattern: '^https?://[^\\s]+$', description: 'Each alert gets runbook_url <base>/<AlertName>. @default - https://github.com/<repository>/blob/v<version>/docs/OBSERVABILITY.md#<alertname in lower case>: the alert\'s runbook section in the docs of the installed release (repository and version from this package\'s package.json)' })),
     })),
   }, { description: 'Prometheus Operator scraping, alerts and dashboard.' })),
   rollout: Opt(Rollout),

@@ -15,7 +15,7 @@
  *   (app.kubernetes.io/name, app.kubernetes.io/instance, model-serving/track) never select a build pod.
  */
 import { createHash } from 'node:crypto';
-import { k8s } from 'cdk8s-plus-28';
+import type { k8s } from 'cdk8s-plus-28';
 import type * as api from '../k8s/api';
 import { BUILD_KEY_LABEL, BUILD_MODEL_LABEL, ENGINE_BUILD_COMPONENT, EngineBuild, PATHS } from '../runtimes/types';
 import { BUILD_EXIT_FAILED, BUILD_EXIT_NO_TRTEXEC } from '../runtimes/triton-engine';
@@ -43,12 +43,12 @@ export interface EngineBuildJob {
   readonly spec: api.JobSpec;
 }
 
-const q = (v: string | number) => k8s.Quantity.fromString(quantityString(v));
-
-/** JSON of a value with k8s.Quantity objects replaced by their strings (the form the object is written in). */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (x instanceof k8s.Quantity ? x.value : x));
-}
+/**
+ * A quantity in the form it is written: KubeObject (lib/k8s/object.ts) writes a k8s.Quantity as its value and a
+ * plain value as is, so the Jobs are rendered with plain values. That keeps this module free of cdk8s (the name
+ * list runs it when specs are validated, which loads no cdk8s), and the hash is over exactly what is written.
+ */
+const q = (v: string | number): k8s.Quantity => (typeof v === 'number' ? v : quantityString(v)) as unknown as k8s.Quantity;
 
 /** The Job spec of one build of `track` (nothing in it depends on the track but the repository it mounts). */
 function jobSpec(ctx: ServingContext, track: Track, b: EngineBuild): api.JobSpec {
@@ -73,7 +73,7 @@ function jobSpec(ctx: ServingContext, track: Track, b: EngineBuild): api.JobSpec
     ],
     resources: {
       requests: { cpu: q(cpu.request), memory: q(memory.request) },
-      limits: { cpu: q(cpu.limit), memory: q(memory.limit), [ctx.gpuResource]: k8s.Quantity.fromNumber(1) },
+      limits: { cpu: q(cpu.limit), memory: q(memory.limit), [ctx.gpuResource]: q(1) },
     },
     securityContext: restrictedContainerSecurity(ctx),
     volumeMounts: [
@@ -127,7 +127,7 @@ export function engineBuildJobs(ctx: ServingContext): EngineBuildJob[] {
   for (const track of tracks) {
     for (const b of ctx.runtime.engineBuilds(ctx.runtimeContext(track))) {
       const spec = jobSpec(ctx, track, b);
-      const content = canonical(spec);
+      const content = JSON.stringify(spec);
       const same = byContent.get(content);
       if (same) same.tracks.push(track);
       else byContent.set(content, { build: b, tracks: [track], spec });

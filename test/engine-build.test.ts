@@ -249,6 +249,11 @@ function sandbox(trtexecBody: string) {
       p.on('close', (status) => done({ status, stdout, stderr }));
     }),
     wait: () => run(container(find(objs, 'Deployment'), 'wait-for-engines').command[2]),
+    /** The wait step's first line of output while it waits (then it is stopped). */
+    waitingLine: () => new Promise<string>((done) => {
+      const p = spawn('sh', ['-c', local(container(find(objs, 'Deployment'), 'wait-for-engines').command[2])], { env, detached: true });
+      p.stdout.once('data', (d) => { process.kill(-p.pid!, 'SIGKILL'); done(String(d).trim()); });
+    }),
     plan: /plan='(model\.[0-9a-f]{12}\.plan)'/.exec(script(job))![1],
   };
 }
@@ -312,6 +317,15 @@ test('a lock whose holder stopped (its pod was lost) is taken over once its hear
   assert.match(r.stdout, /version 1: no heartbeat from lost-pod\.7 for 2s: taking its lock over/);
   assert.match(r.stdout, /version 1: model\.[0-9a-f]{12}\.plan built/);
   assert.ok(!existsSync(lock));
+});
+
+test('while it waits, the wait step says who builds the plan, or that no build runs (the build pod may lack a GPU these pods hold)', async () => {
+  const s = sandbox(SAVE_ENGINE);
+  assert.match(await s.waitingLine(), /^waiting for the TensorRT build: model det version 1: no build of model\.[0-9a-f]{12}\.plan is running yet \(Job with labels app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\)\. If its pod stays Pending for want of a GPU, the serving pods waiting here hold the nvidia\.com\/gpu of NVIDIA-L4 it needs/);
+  const lock = join(s.root, 'store/det/1', `.${s.plan}.lock`);
+  mkdirSync(lock);
+  writeFileSync(join(lock, 'owner'), 'm-trt-0123456789-x7k2p.1\n');
+  assert.equal(await s.waitingLine(), `waiting for the TensorRT build: model det version 1: ${s.plan} is being built by m-trt-0123456789-x7k2p.1`);
 });
 
 test('a failed trtexec fails the Job (exit 3) and the wait step fails with the reason', () => {

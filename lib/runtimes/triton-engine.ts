@@ -187,9 +187,11 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
   const builds = tritonEngineBuilds(ctx);
   if (!builds.length) return undefined;
   const timeout = Math.max(...builds.map((b) => b.timeoutSeconds)) + 300;
+  const gpu = ctx.spec.resources?.gpu;
   const lines = [
     'set -eu',
     `deadline=$(( $(date +%s) + ${timeout} ))`,
+    'state=""',
     'ready() {',
   ];
   for (const b of builds) {
@@ -201,7 +203,11 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
       `    d=${q(dir)}/$v; p="$d/${b.planFile}"`,
       `    if [ -f "$p.failed" ]; then echo "model ${b.model} version $v: the TensorRT build failed (kubectl logs -l ${buildSelector(b.model, b.key)}):" >&2; cat "$p.failed" >&2; exit 1; fi`,
       `    [ -f "$d/${onnx}" ] || { echo "model ${b.model} version $v: $d/${onnx} not found in the model repository" >&2; exit 1; }`,
-      '    [ -f "$p" ] || return 1',
+      // while no plan exists: who builds it (the build script's lock), or that no build has started
+      '    if [ ! -f "$p" ]; then',
+      `      if [ -d "$d/.${b.planFile}.lock" ]; then state="model ${b.model} version $v: ${b.planFile} is being built by $(cat "$d/.${b.planFile}.lock/owner" 2>/dev/null || echo a build pod)"; else state="model ${b.model} version $v: no build of ${b.planFile} is running yet (Job with labels ${buildSelector(b.model, b.key)}). If its pod stays Pending for want of a GPU, the serving pods waiting here hold the ${gpu?.resourceName ?? 'nvidia.com/gpu'} of ${gpu?.product ?? 'this product'} it needs: free one GPU (a spare one, a node autoscaler, or one serving pod fewer until the build has started)"; fi`,
+      '      return 1',
+      '    fi',
       `    if [ "$(stat -c '%s %Y' "$d/${onnx}")" != "$(cat "$p.source")" ]; then echo "model ${b.model} version $v: ${onnx} changed after ${b.planFile} was built; delete the build Job (kubectl delete job -l ${buildSelector(b.model, b.key)}) and apply the manifests again to rebuild the plan, or put the new model in a new version" >&2; exit 1; fi`,
       '  done',
     );
@@ -211,7 +217,7 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
     '}',
     'until ready; do',
     `  [ "$(date +%s)" -lt "$deadline" ] || { echo "no TensorRT plan after ${timeout}s: see kubectl logs -l ${builds.map((b) => buildSelector(b.model, b.key)).join(' and -l ')}" >&2; exit 1; }`,
-    `  echo "waiting for the TensorRT build: ${builds.map((b) => `${b.model} (${b.planFile}, Job with labels ${buildSelector(b.model, b.key)})`).join(', ')}"`,
+    '  echo "waiting for the TensorRT build: $state"',
     `  sleep ${WAIT_PERIOD_SECONDS}`,
     'done',
     `echo "TensorRT plans ready: ${builds.map((b) => `${b.model} ${b.planFile}`).join(', ')}"`,

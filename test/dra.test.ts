@@ -37,14 +37,15 @@ test('the driver-config check refuses what the NVIDIA DRA driver refuses: an unk
 
 test('sharing: one ResourceClaim for the track, referenced by every replica, with the driver\'s MPS config', () => {
   assert.deepEqual(all(objs, 'ResourceClaimTemplate'), []);
-  const claim = find(objs, 'ResourceClaim', 'text-classifiers-gpu');
+  const claim = find(objs, 'ResourceClaim');
+  assert.match(claim.metadata.name, /^text-classifiers-gpu-[0-9a-f]{10}$/);
   assert.deepEqual(claim.spec, {
     devices: {
       requests: [{ name: 'gpu', exactly: { deviceClassName: 'gpu.nvidia.com', selectors: [{ cel: { expression: "device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'" } }], allocationMode: 'ExactCount', count: 1 } }],
       config: [{ requests: ['gpu'], opaque: { driver: 'gpu.nvidia.com', parameters: { apiVersion: 'resource.nvidia.com/v1beta1', kind: 'GpuConfig', sharing: { strategy: 'MPS', mpsConfig: { defaultActiveThreadPercentage: 33, defaultPinnedDeviceMemoryLimit: '7Gi' } } } } }],
     },
   });
-  assert.deepEqual(pod.resourceClaims, [{ name: 'gpu', resourceClaimName: 'text-classifiers-gpu' }]);
+  assert.deepEqual(pod.resourceClaims, [{ name: 'gpu', resourceClaimName: claim.metadata.name }]);
   assert.equal(deploy.spec.replicas, 3);
 });
 
@@ -60,11 +61,12 @@ test('the container uses the claim instead of the nvidia.com/gpu limit', () => {
 test('without sharing: a ResourceClaimTemplate per track, so every pod gets its own devices', async () => {
   const o = synth(claimDoc({ selectors: ["device.attributes['gpu.nvidia.com'].architecture == 'Hopper'"] }, { replicas: 2 }));
   await assertValidObjects(o);
-  const tpl = find(o, 'ResourceClaimTemplate', 'm-gpu');
+  const tpl = find(o, 'ResourceClaimTemplate');
+  assert.match(tpl.metadata.name, /^m-gpu-[0-9a-f]{10}$/);
   assert.equal(tpl.spec.spec.devices.requests[0].exactly.deviceClassName, 'gpu.nvidia.com');
   assert.equal(tpl.spec.spec.devices.config, undefined);
   assert.deepEqual(all(o, 'ResourceClaim'), []);
-  assert.deepEqual(find(o, 'Deployment').spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimTemplateName: 'm-gpu' }]);
+  assert.deepEqual(find(o, 'Deployment').spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimTemplateName: tpl.metadata.name }]);
 });
 
 test('MIG through the driver\'s MIG device class: a MigDeviceConfig, count devices', async () => {
@@ -84,8 +86,12 @@ test('time slicing on whole GPUs writes its interval (the driver dereferences th
 
 test('a canary track gets its own claim; the device plugin stays the default', () => {
   const o = synth(claimDoc({}, { rollout: { strategy: 'canary', weight: 10, canary: {} }, gateway: { parentRef: { name: 'inference' } } }));
-  assert.deepEqual(all(o, 'ResourceClaimTemplate').map((t) => t.metadata.name).sort(), ['m-canary-gpu', 'm-gpu']);
-  assert.equal(find(o, 'Deployment', 'm-canary').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, 'm-canary-gpu');
+  const names = all(o, 'ResourceClaimTemplate').map((t) => t.metadata.name).sort();
+  assert.equal(names.length, 2);
+  assert.match(names[0], /^m-canary-gpu-[0-9a-f]{10}$/);
+  assert.match(names[1], /^m-gpu-[0-9a-f]{10}$/);
+  assert.equal(find(o, 'Deployment', 'm-canary').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, names[0]);
+  assert.equal(find(o, 'Deployment', 'm').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, names[1]);
   const plain = synth(tritonDoc());
   assert.equal(container(find(plain, 'Deployment')).resources.limits['nvidia.com/gpu'], 1);
   assert.equal(find(plain, 'Deployment').spec.template.spec.resourceClaims, undefined);
@@ -95,11 +101,36 @@ test('batch and edge pods carry the claim too (the server is a sidecar in batch)
   const batch = synth(claimDoc({ sharing: { strategy: 'MPS' } }, { mode: 'batch', batch: { input: 's3://in/x/', output: 's3://out/y/', parallelism: 2 } }));
   await assertValidObjects(batch);
   const job = find(batch, 'Job');
-  assert.deepEqual(job.spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimName: 'm-gpu' }]);
+  assert.deepEqual(job.spec.template.spec.resourceClaims, [{ name: 'gpu', resourceClaimName: find(batch, 'ResourceClaim').metadata.name }]);
   assert.deepEqual(container(job).resources.claims, [{ name: 'gpu', request: 'gpu' }]);
   const edge = synth(claimDoc({}, { mode: 'edge', edge: { nodeSelector: { edge: 'true' } } }));
   await assertValidObjects(edge);
-  assert.equal(find(edge, 'DaemonSet').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, 'm-gpu');
+  assert.equal(find(edge, 'DaemonSet').spec.template.spec.resourceClaims[0].resourceClaimTemplateName, find(edge, 'ResourceClaimTemplate').metadata.name);
+});
+
+test('a changed claim is a new object (claim specs are immutable) and the pods that reference it roll; other changes keep the name', () => {
+  const claimOf = (o: ReturnType<typeof synth>) => [...all(o, 'ResourceClaim'), ...all(o, 'ResourceClaimTemplate')][0];
+  const ref = (o: ReturnType<typeof synth>) => find(o, 'Deployment').spec.template.spec.resourceClaims[0];
+  const mps = { strategy: 'MPS', activeThreadPercentage: 33 };
+  const base = synth(claimDoc({ sharing: mps }));
+  const name = claimOf(base).metadata.name;
+  assert.equal(ref(base).resourceClaimName, name);
+  assert.equal(claimOf(synth(claimDoc({ sharing: mps }, { replicas: 3, monitoring: { dashboard: false } }))).metadata.name, name);
+  for (const changed of [
+    claimDoc({ sharing: { strategy: 'MPS', activeThreadPercentage: 50 } }),
+    claimDoc({ sharing: mps, selectors: ["device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'"] }),
+    claimDoc({ sharing: { strategy: 'TimeSlicing' } }),
+    tritonDoc({ resources: { gpu: { count: 2, claim: { sharing: mps } } } }),
+  ]) {
+    const o = synth(changed);
+    assert.notEqual(claimOf(o).metadata.name, name, JSON.stringify(changed.spec.resources));
+    assert.equal(ref(o).resourceClaimName, claimOf(o).metadata.name);
+  }
+  // sharing off: a template, under another name
+  const own = synth(claimDoc({}));
+  assert.equal(claimOf(own).kind, 'ResourceClaimTemplate');
+  assert.notEqual(claimOf(own).metadata.name, name);
+  assert.equal(ref(own).resourceClaimTemplateName, claimOf(own).metadata.name);
 });
 
 test('the Pulumi plan creates the claim before the Deployment that references it', () => {

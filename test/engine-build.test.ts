@@ -1,8 +1,8 @@
 /** TensorRT engine builds: the Job, the serving pods' wait step, rebuild triggers, Pulumi order, every refusal. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, existsSync, chmodSync, utimesSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, existsSync, chmodSync, utimesSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synth, synthFile, tritonDoc, find, all, container, specErrors, K8sObject } from './support/synth';
@@ -10,6 +10,9 @@ import { assertValidObjects } from './support/k8s-validate';
 import { planResources } from '../lib/pulumi/plan';
 import { loadSpecFile } from '../lib/spec/load';
 import { tensorrtImageFor } from '../lib/runtimes/triton-engine';
+import { parseSpecs } from '../lib/spec/load';
+import { ModelServingChart } from '../lib/constructs/chart';
+import { App, ApiObject } from 'cdk8s';
 
 const TEMPLATE = 'templates/triton-trt-build.yaml';
 const IMAGE_25 = 'nvcr.io/nvidia/tritonserver:25.08-py3';
@@ -78,7 +81,11 @@ test('the serving pods wait for the plan the Job writes, then link it as model.p
   const init = dep.spec.template.spec.initContainers.map((c: K8sObject) => c.name);
   assert.deepEqual(init, ['wait-for-engines', 'assemble-repository']);
   const wait = container(dep, 'wait-for-engines').command[2];
-  assert.ok(wait.includes(`p="$d/${plan}"`) && wait.includes(`job/${job.metadata.name}`));
+  // the wait step finds the Job by its labels, so a renamed Job does not roll the pods
+  const key = job.spec.template.metadata.labels['model-serving/engine'];
+  assert.equal(plan, `model.${key}.plan`);
+  assert.ok(wait.includes(`p="$d/${plan}"`) && wait.includes(`kubectl logs -l app.kubernetes.io/component=engine-build,model-serving/model=det,model-serving/engine=${key}`));
+  assert.ok(!wait.includes(job.metadata.name), 'the Job name is not in the pod template');
   assert.ok(container(dep, 'assemble-repository').command[2].includes(`ln -sf "/model-store/det/1/${plan}" "/models/det/1/model.plan"`));
 });
 
@@ -104,7 +111,103 @@ test('each rollout track with its own image gets its own build', () => {
   }));
   const jobs = all(objs, 'Job');
   assert.deepEqual(jobs.map((j) => j.spec.template.spec.containers[0].image), ['nvcr.io/nvidia/tensorrt:25.08-py3', 'nvcr.io/nvidia/tensorrt:25.09-py3']);
-  assert.deepEqual(jobs.map((j) => j.metadata.labels['model-serving/track']), ['stable', 'canary']);
+  // each track's pods wait for the plan of their own image
+  for (const [dep, job] of [[find(objs, 'Deployment', 'm'), jobs[0]], [find(objs, 'Deployment', 'm-canary'), jobs[1]]]) {
+    assert.ok(container(dep, 'wait-for-engines').command[2].includes(`model-serving/engine=${job.metadata.labels['model-serving/engine']}`));
+  }
+});
+
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+test('no Deployment, PodDisruptionBudget, autoscaler or Service selects a build pod', () => {
+  const objs = synth(buildDoc({}, {
+    replicas: 2, autoscaling: { minReplicas: 2, maxReplicas: 4, targetCPUUtilizationPercent: 70 }, gateway: { parentRef: { name: 'inference' } },
+    rollout: { strategy: 'canary', weight: 10, canary: { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' } },
+  }));
+  const jobs = all(objs, 'Job');
+  assert.equal(jobs.length, 2);
+  const selectors = [
+    ...all(objs, 'Deployment').map((d) => d.spec.selector.matchLabels),
+    ...all(objs, 'PodDisruptionBudget').map((p) => p.spec.selector.matchLabels),
+    ...all(objs, 'Service').map((x) => x.spec.selector),
+  ];
+  assert.ok(selectors.length >= 6);
+  for (const job of jobs) {
+    const labels = job.spec.template.metadata.labels;
+    assert.equal(labels['model-serving/track'], undefined);
+    // the metrics Service selects every pod of the spec; it targets the named port metrics, which a build pod has not
+    for (const sel of selectors) {
+      if (matches(sel, labels)) assert.ok(!job.spec.template.spec.containers.some((c: K8sObject) => (c.ports ?? []).length), JSON.stringify(sel));
+    }
+    for (const sel of [...all(objs, 'Deployment').map((d) => d.spec.selector.matchLabels), ...all(objs, 'PodDisruptionBudget').map((p) => p.spec.selector.matchLabels)]) {
+      assert.ok(!matches(sel, labels), `${JSON.stringify(sel)} selects the build pod`);
+    }
+  }
+});
+
+test('blue-green tracks on the same image and repository share one build Job; a track with its own versions gets its own', () => {
+  const tracks = { blue: {}, green: {} };
+  const shared = synth(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'blue', tracks } }));
+  const [job] = all(shared, 'Job');
+  assert.equal(all(shared, 'Job').length, 1);
+  for (const dep of all(shared, 'Deployment')) assert.ok(container(dep, 'wait-for-engines').command[2].includes(`model-serving/engine=${job.metadata.labels['model-serving/engine']}`));
+  const own = synth(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { models: [{ name: 'det', versions: [2] }] } } } }));
+  assert.deepEqual(all(own, 'Job').map((j) => j.spec.template.spec.containers[0].command.slice(4)), [['1'], ['2']]);
+  // a track with its own created claim builds into that claim
+  const claims = synth(buildDoc({}, {
+    replicas: 2, repository: { pvc: { create: { size: '10Gi', accessMode: 'ReadWriteMany' }, readOnly: false } },
+    rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: { pvc: { create: { size: '10Gi', accessMode: 'ReadWriteMany' }, readOnly: false } } } } },
+  }));
+  assert.deepEqual(all(claims, 'Job').map((j) => j.spec.template.spec.volumes[0].persistentVolumeClaim.claimName), ['m-models', 'm-green-models']);
+  assert.deepEqual(all(claims, 'PersistentVolumeClaim').map((c) => c.metadata.name), ['m-models', 'm-green-models']);
+});
+
+test('construct IDs: the primary track\'s build keeps Build-<model> when a rollout is added; another track\'s is Build-<model>-<track>', () => {
+  const ids = (doc: ReturnType<typeof buildDoc>) => {
+    const [loaded] = parseSpecs(JSON.stringify(doc));
+    const chart = new ModelServingChart(new App(), 'c', { specs: [loaded.document] });
+    return chart.node.findAll().filter((c) => c instanceof ApiObject && c.node.path.includes('/EngineBuild/'))
+      .map((c) => `${c.node.path.split('/EngineBuild/')[1]}=${(c as ApiObject).name}`);
+  };
+  const alone = ids(buildDoc());
+  assert.equal(alone.length, 1);
+  assert.match(alone[0], /^Build-det=m-trt-[0-9a-f]{10}$/);
+  const canary = ids(buildDoc({}, { replicas: 2, gateway: { parentRef: { name: 'inference' } }, rollout: { strategy: 'canary', weight: 10, canary: { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' } } }));
+  assert.deepEqual(canary.map((x) => x.split('=')[0]), ['Build-det', 'Build-det-canary']);
+  assert.equal(canary[0], alone[0], 'the primary track\'s Job keeps its ID and its name');
+  // blue-green: the primary (spec.rollout.primary, else the first name) keeps the bare ID, also when it is listed second
+  const bg = ids(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'green', primary: 'green', tracks: { blue: { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' }, green: {} } } }));
+  assert.deepEqual(bg.map((x) => x.split('=')[0]), ['Build-det', 'Build-det-blue']);
+});
+
+test('a change of anything in the Job\'s pod template names a new Job: resources, labels, node selector, tolerations, platform fields', () => {
+  const name = (doc: ReturnType<typeof buildDoc>) => jobOf(synth(doc)).metadata.name;
+  const base = name(buildDoc());
+  for (const extra of [
+    { resources: { gpu: { count: 1, product: 'NVIDIA-L4' }, cpu: { request: '6', limit: '8' } } },
+    { resources: { gpu: { count: 1, product: 'NVIDIA-L4' }, memory: { request: '20Gi', limit: '20Gi' } } },
+    { nodeSelector: { pool: 'gpu' } },
+    { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'ml', effect: 'NoSchedule' }] },
+    { priorityClassName: 'ml-high' },
+    { runtimeClassName: 'nvidia' },
+    { imagePullSecrets: ['ngc'] },
+    { serviceAccountName: 'builder' },
+    { podLabels: { 'cost-center': 'ml' } },
+    { podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' } },
+    { nodeAffinity: { required: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['a'] }] } },
+  ]) assert.notEqual(name(buildDoc({}, extra)), base, JSON.stringify(extra));
+  assert.notEqual(jobOf(synth(buildDoc({}, {}, {}))).metadata.name, name(buildDoc({ timeoutSeconds: 1200 })));
+  // a label of the spec's metadata is on the pod template too
+  assert.notEqual(jobOf(synth({ ...buildDoc(), metadata: { name: 'm', namespace: 'ml', labels: { team: 'vision' } } })).metadata.name, base);
+});
+
+test('the build pods carry spec.podLabels and spec.podAnnotations, under the selector labels', () => {
+  const job = jobOf(synth(buildDoc({}, { podLabels: { 'cost-center': 'ml' }, podAnnotations: { 'karpenter.sh/do-not-disrupt': 'true' } })));
+  assert.equal(job.spec.template.metadata.labels['cost-center'], 'ml');
+  assert.equal(job.spec.template.metadata.labels['app.kubernetes.io/component'], 'engine-build');
+  assert.deepEqual(job.spec.template.metadata.annotations, { 'karpenter.sh/do-not-disrupt': 'true' });
+  assert.equal(job.metadata.labels['cost-center'], undefined, 'pod labels only on the pods');
+  assert.equal(specErrors(buildDoc({}, { podLabels: { 'app.kubernetes.io/component': 'x' } }))?.split('\n')[0].startsWith('spec.yaml: spec.podLabels'), true);
 });
 
 test('the Pulumi component runs the build before the workloads that wait for it', () => {
@@ -129,16 +232,35 @@ function sandbox(trtexecBody: string) {
   writeFileSync(join(root, 'store', 'det', '1', 'model.onnx'), 'onnx-bytes');
   const objs = synth(buildDoc());
   const local = (s: string) => s.replaceAll('/model-store', join(root, 'store')).replace('trtexec=/usr/src/tensorrt/bin/trtexec', `trtexec=${join(bin, 'none')}`);
-  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, POD_NAME: 'build-pod-a', TRACE: join(root, 'trace') };
   const job = jobOf(objs);
   const run = (s: string, args: string[] = []) => spawnSync('sh', ['-c', local(s), 'x', ...args], { env, encoding: 'utf8', timeout: 20000 });
+  const versions: string[] = job.spec.template.spec.containers[0].command.slice(4);
   return {
     root,
-    build: () => run(script(job), job.spec.template.spec.containers[0].command.slice(4)),
+    build: () => run(script(job), versions),
+    /** The build as one more pod (its own POD_NAME) running at the same time as others. */
+    buildAsync: (pod: string, extra: Record<string, string> = {}) => new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      const p = spawn('sh', ['-c', local(script(job)), 'x', ...versions], { env: { ...env, POD_NAME: pod, ...extra } });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d) => (stdout += d));
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (status) => done({ status, stdout, stderr }));
+    }),
     wait: () => run(container(find(objs, 'Deployment'), 'wait-for-engines').command[2]),
+    /** The wait step's first line of output while it waits (then it is stopped). */
+    waitingLine: () => new Promise<string>((done) => {
+      const p = spawn('sh', ['-c', local(container(find(objs, 'Deployment'), 'wait-for-engines').command[2])], { env, detached: true });
+      p.stdout.once('data', (d) => { process.kill(-p.pid!, 'SIGKILL'); done(String(d).trim()); });
+    }),
     plan: /plan='(model\.[0-9a-f]{12}\.plan)'/.exec(script(job))![1],
   };
 }
+
+/** A stand-in trtexec that records each build in $TRACE (its --saveEngine path), takes `seconds`, then writes the plan. */
+const slowBuild = (seconds: number) => `for a in "$@"; do case "$a" in --saveEngine=*) out="\${a#--saveEngine=}"; echo "$out" >> "$TRACE"; sleep ${seconds}; echo plan > "$out";; esac; done`;
+const traced = (root: string) => (existsSync(join(root, 'trace')) ? readFileSync(join(root, 'trace'), 'utf8').trim().split('\n') : []);
 
 const SAVE_ENGINE = 'for a in "$@"; do case "$a" in --saveEngine=*) echo plan > "${a#--saveEngine=}";; esac; done; echo "&&&& PASSED TensorRT.trtexec"';
 
@@ -157,6 +279,55 @@ test('the build script writes the plan and its source id, skips an up-to-date pl
   assert.match(wait.stdout, /TensorRT plans ready: det model\.[0-9a-f]+\.plan/);
 });
 
+test('two pods building the same plan at once: one builds, the other waits for it and finds the plan up to date', async () => {
+  const s = sandbox(slowBuild(4));
+  // heartbeats every second and a lock taken over after 3 s without one: the holder's heartbeat keeps its lock
+  const lock = { BUILD_LOCK_POLL_SECONDS: '1', BUILD_LOCK_HEARTBEAT_SECONDS: '1', BUILD_LOCK_STALE_SECONDS: '3' };
+  const [a, b] = await Promise.all([s.buildAsync('build-pod-a', lock), s.buildAsync('build-pod-b', lock)]);
+  assert.equal(a.status, 0, a.stderr);
+  assert.equal(b.status, 0, b.stderr);
+  const builds = traced(s.root);
+  assert.equal(builds.length, 1, `trtexec ran ${builds.length} times: ${builds.join(', ')}`);
+  const [builder, waiter] = /built/.test(a.stdout) ? [a, b] : [b, a];
+  assert.match(builder.stdout, /version 1: model\.[0-9a-f]{12}\.plan built/);
+  assert.match(waiter.stdout, /version 1: waiting for build-pod-[ab]\.\d+, which builds model\.[0-9a-f]{12}\.plan/);
+  assert.match(waiter.stdout, /version 1: model\.[0-9a-f]{12}\.plan is up to date/);
+  assert.doesNotMatch(waiter.stdout, /taking its lock over/);
+  assert.equal(readFileSync(join(s.root, 'store/det/1', s.plan), 'utf8'), 'plan\n');
+  // no temporary file and no lock is left behind
+  assert.deepEqual(readdirSync(join(s.root, 'store/det/1')).sort(), ['model.onnx', s.plan, `${s.plan}.source`].sort());
+  assert.equal(s.wait().status, 0);
+});
+
+test('the plan is written under a temporary name of the pod (POD_NAME), never one another pod could use', () => {
+  const s = sandbox(slowBuild(0));
+  assert.equal(s.build().status, 0);
+  const [tmp] = traced(s.root);
+  assert.match(tmp, new RegExp(`/store/det/1/\\.${s.plan.replaceAll('.', '\\.')}\\.build-pod-a\\.\\d+$`));
+});
+
+test('a lock whose holder stopped (its pod was lost) is taken over once its heartbeat has stopped for the stale time', async () => {
+  const s = sandbox(slowBuild(0));
+  const lock = join(s.root, 'store/det/1', `.${s.plan}.lock`);
+  mkdirSync(lock);
+  writeFileSync(join(lock, 'owner'), 'lost-pod.7\n');
+  const r = await s.buildAsync('build-pod-b', { BUILD_LOCK_POLL_SECONDS: '1', BUILD_LOCK_STALE_SECONDS: '2' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /version 1: waiting for lost-pod\.7, which builds/);
+  assert.match(r.stdout, /version 1: no heartbeat from lost-pod\.7 for 2s: taking its lock over/);
+  assert.match(r.stdout, /version 1: model\.[0-9a-f]{12}\.plan built/);
+  assert.ok(!existsSync(lock));
+});
+
+test('while it waits, the wait step says who builds the plan, or that no build runs (the build pod may lack a GPU these pods hold)', async () => {
+  const s = sandbox(SAVE_ENGINE);
+  assert.match(await s.waitingLine(), /^waiting for the TensorRT build: model det version 1: no build of model\.[0-9a-f]{12}\.plan is running yet \(Job with labels app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\)\. If its pod stays Pending for want of a GPU, the serving pods waiting here hold the nvidia\.com\/gpu of NVIDIA-L4 it needs/);
+  const lock = join(s.root, 'store/det/1', `.${s.plan}.lock`);
+  mkdirSync(lock);
+  writeFileSync(join(lock, 'owner'), 'm-trt-0123456789-x7k2p.1\n');
+  assert.equal(await s.waitingLine(), `waiting for the TensorRT build: model det version 1: ${s.plan} is being built by m-trt-0123456789-x7k2p.1`);
+});
+
 test('a failed trtexec fails the Job (exit 3) and the wait step fails with the reason', () => {
   const s = sandbox('echo "[E] Error[4]: ITensor::getDimensions: Error Code 4: Shape Error"; exit 1');
   const r = s.build();
@@ -164,7 +335,7 @@ test('a failed trtexec fails the Job (exit 3) and the wait step fails with the r
   assert.ok(!existsSync(join(s.root, 'store/det/1', s.plan)));
   const wait = s.wait();
   assert.equal(wait.status, 1);
-  assert.match(wait.stderr, /model det version 1: the TensorRT build failed \(kubectl logs job\/m-trt-[0-9a-f]+\):\ntrtexec exited with 1:\n.*Shape Error/);
+  assert.match(wait.stderr, /model det version 1: the TensorRT build failed \(kubectl logs -l app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\):\ntrtexec exited with 1 in pod build-pod-a:\n.*Shape Error/);
 });
 
 test('the wait step refuses a plan built from an ONNX file that has changed since', () => {
@@ -175,7 +346,7 @@ test('the wait step refuses a plan built from an ONNX file that has changed sinc
   utimesSync(onnx, new Date(), new Date(Date.now() + 60000));
   const wait = s.wait();
   assert.equal(wait.status, 1);
-  assert.match(wait.stderr, /model det version 1: model\.onnx changed after model\.[0-9a-f]+\.plan was built; delete Job m-trt-[0-9a-f]+ so that it builds again/);
+  assert.match(wait.stderr, /model det version 1: model\.onnx changed after model\.[0-9a-f]+\.plan was built; delete the build Job \(kubectl delete job -l app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\) and apply the manifests again/);
   assert.match(s.build().stdout, /building/, 'the Job builds again when it runs');
 });
 

@@ -34,6 +34,17 @@ test('knows the names of rollout tracks, autoscalers, created claims and optiona
     tritonDoc({ autoscaling: { maxReplicas: 3 }, monitoring: { serviceMonitor: false }, networkPolicy: { enabled: false } }),
     tritonDoc({ mode: 'batch', batch: { input: 's3://b/in/', output: 's3://b/out/' } }),
     parse(readFileSync('templates/vllm-llama.yaml', 'utf8')),
+    // TensorRT builds (one Job per distinct build) and DRA claims (named after their spec) of every track
+    ...[{ blue: {}, green: {} }, { blue: {}, green: { image: NEXT_IMAGE } }].map((tracks) => tritonDoc({
+      image: 'nvcr.io/nvidia/tritonserver:25.08-py3',
+      models: [{
+        name: 'det', format: 'tensorrt', versions: [1], inputs: [{ name: 'x', dataType: 'FP32', dims: [3, 8, 8] }], outputs: [{ name: 'y', dataType: 'FP32', dims: [2] }],
+        build: { tensorrt: {} },
+      }],
+      repository: { pvc: { claimName: 'models', readOnly: false } }, resources: { gpu: { count: 1, product: 'NVIDIA-L4' } },
+      rollout: { strategy: 'blueGreen', active: 'blue', tracks },
+    })),
+    tritonDoc({ resources: { gpu: { count: 1, claim: { sharing: { strategy: 'TimeSlicing' } } } }, gateway, rollout: { strategy: 'canary', weight: 10, canary: {} } }),
   ];
   for (const doc of variants) assert.deepEqual([...generatedObjectKeys(doc)].sort(), keysOf(synth(doc)), JSON.stringify(doc.spec).slice(0, 80));
 });

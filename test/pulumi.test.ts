@@ -12,7 +12,7 @@ import { synthesizeSpecs } from '../lib/synth';
 import { main as cli } from '../lib/cli/main';
 import {
   ModelServingStack, ModelServingStackError, MODEL_SERVING_STACK_TYPE, planResources, stageOf, resourceKind,
-  workloadAwaitTimeouts, podReadySeconds,
+  workloadAwaitTimeouts, podReadySeconds, SKIP_AWAIT_ANNOTATION, WAIT_FOR_ANNOTATION,
 } from '../lib/pulumi';
 import { assertValidObjects } from './support/k8s-validate';
 import { tritonDoc } from './support/synth';
@@ -193,7 +193,18 @@ test('registers exactly the objects model-serving synth writes, for every templa
       const children = await childrenOf(stack);
       const registered = children.map((c) => c.inputs);
       assert.equal(registered.length, expected.length);
-      assert.deepEqual(byKey(registered), byKey(expected));
+      // the only difference: the plan's pulumi.com/* await annotations (LeaderWorkerSet waitFor, skipAwait)
+      const added = new Map(stack.plan.resources.map((r) => [r.logicalName, r.pulumiAnnotations ?? {}]));
+      const withoutAwait = children.map((c) => {
+        const keys = Object.keys(added.get(c.name) ?? {});
+        assert.ok(keys.every((k) => k.startsWith('pulumi.com/')), keys.join(','));
+        if (!keys.length) return c.inputs;
+        const o = structuredClone(c.inputs);
+        for (const k of keys) delete o.metadata.annotations[k];
+        if (!Object.keys(o.metadata.annotations).length) delete o.metadata.annotations;
+        return o;
+      });
+      assert.deepEqual(byKey(withoutAwait), byKey(expected));
       for (const c of children) {
         const { apiVersion, kind, metadata } = c.inputs;
         assert.equal(c.type, `kubernetes:${apiVersion.includes('/') ? apiVersion : `core/${apiVersion}`}:${kind}`);
@@ -242,6 +253,73 @@ test('gives the Deployment and its Service Pulumi timeouts sized from the startu
   assert.deepEqual(child(children, 'Service', 'vision').timeouts, { create: '20m', update: '20m' });
   assert.deepEqual(child(children, 'Service', 'vision-metrics').timeouts, { create: '', update: '' }, 'a headless Service is not awaited');
   assert.deepEqual(child(children, 'ConfigMap', 'vision-config').timeouts, { create: '', update: '' });
+});
+
+const LWS_TEMPLATE = join(TEMPLATES, 'vllm-multinode-lws.yaml');
+
+test('waits for a LeaderWorkerSet (pulumi.com/waitFor: condition=Available) and sizes it and the leader Service from the leader\'s startup budget', () => {
+  const plan = planResources(loadSpecFile(LWS_TEMPLATE).map((l) => l.document), { componentName: 'p' });
+  const r = (kind: string, name: string) => plan.resources.find((x) => x.kind === kind && x.name === name)!;
+  const lws = r('LeaderWorkerSet', 'llama-405b-lws');
+  const probe = lws.object.spec.leaderWorkerTemplate.leaderTemplate.spec.containers.find((c: any) => c.name === 'server').startupProbe;
+  const budget = probe.periodSeconds * probe.failureThreshold;
+  assert.equal(budget, 3600, 'startupTimeoutSeconds: 3600');
+  assert.deepEqual(lws.pulumiAnnotations, { [WAIT_FOR_ANNOTATION]: 'condition=Available' });
+  assert.equal(lws.object.metadata.annotations[WAIT_FOR_ANNOTATION], 'condition=Available');
+  // create: one group's budget (+10 minutes for scheduling and pulls); update: one group per wave, HPA maxReplicas 4
+  assert.deepEqual(lws.timeouts, { createSeconds: budget + 600, updateSeconds: (budget + 600) * 4 });
+  assert.deepEqual(r('Service', 'llama-405b').timeouts, { createSeconds: budget + 600, updateSeconds: budget + 600 });
+  assert.equal(r('Service', 'llama-405b').pulumiAnnotations, undefined);
+  // what follows the LeaderWorkerSet waits for its groups, not for its creation
+  assert.ok(r('HorizontalPodAutoscaler', 'llama-405b').dependsOn.includes(lws.logicalName));
+});
+
+test('registers the LeaderWorkerSet with its waitFor annotation and custom timeouts under mocks', async () => {
+  const stack = new ModelServingStack('lws', { specFile: LWS_TEMPLATE });
+  const children = await childrenOf(stack);
+  const lws = child(children, 'LeaderWorkerSet', 'llama-405b-lws');
+  assert.equal(lws.type, 'kubernetes:leaderworkerset.x-k8s.io/v1:LeaderWorkerSet');
+  assert.equal(lws.inputs.metadata.annotations[WAIT_FOR_ANNOTATION], 'condition=Available');
+  assert.deepEqual(lws.timeouts, { create: '70m', update: '280m' });
+  assert.deepEqual(child(children, 'Service', 'llama-405b').timeouts, { create: '70m', update: '70m' });
+});
+
+const POOL_TEMPLATE = join(TEMPLATES, 'vllm-inference-pool.yaml');
+
+test('skips Pulumi\'s wait for a Service whose pods may all be scaled to zero, and keeps the workload\'s own wait', async () => {
+  const doc = loadSpecFile(POOL_TEMPLATE)[0].document;
+  assert.equal(doc.spec.autoscaling?.minReplicas, 0);
+  const plan = planResources([doc], { componentName: 'p' });
+  const svc = plan.resources.find((x) => x.kind === 'Service' && x.name === doc.metadata.name)!;
+  assert.deepEqual(svc.pulumiAnnotations, { [SKIP_AWAIT_ANNOTATION]: 'true' });
+  assert.equal(svc.timeouts, undefined);
+  const dep = plan.resources.find((x) => x.kind === 'Deployment' && x.name === doc.metadata.name)!;
+  assert.ok(dep.timeouts && dep.timeouts.createSeconds > 600 && dep.pulumiAnnotations === undefined, 'the Deployment is still awaited');
+  // the endpoint picker's Service selects pods that always run: awaited
+  assert.equal(plan.resources.find((x) => x.kind === 'Service' && x.name.endsWith('-epp'))!.pulumiAnnotations, undefined);
+  const stack = new ModelServingStack('zero', { spec: doc });
+  const children = await childrenOf(stack);
+  assert.equal(child(children, 'Service', doc.metadata.name).inputs.metadata.annotations[SKIP_AWAIT_ANNOTATION], 'true');
+  assert.deepEqual(child(children, 'Service', doc.metadata.name).timeouts, { create: '', update: '' });
+  assert.equal(child(children, 'Deployment', doc.metadata.name).inputs.metadata.annotations?.[SKIP_AWAIT_ANNOTATION], undefined);
+});
+
+test('skips the wait of a Service at zero replicas, KEDA minReplicas 0 (a canary\'s too), not of the others', () => {
+  const svcs = (d: ReturnType<typeof tritonDoc>) => Object.fromEntries(planResources([d], { componentName: 'p' }).resources
+    .filter((x) => x.kind === 'Service' && (x.timeouts !== undefined || x.pulumiAnnotations !== undefined))
+    .map((x) => [x.name, x.pulumiAnnotations?.[SKIP_AWAIT_ANNOTATION] ?? 'awaited']));
+  const keda = (minReplicas: number) => ({ engine: 'keda', minReplicas, maxReplicas: 3, keda: { serverAddress: 'http://prometheus:9090', threshold: 5, query: 'sum(rate(nginx_ingress_controller_requests{service="m"}[1m]))' } });
+  assert.deepEqual(svcs(tritonDoc({ autoscaling: keda(0) })), { m: 'true' });
+  assert.deepEqual(svcs(tritonDoc({ autoscaling: keda(1) })), { m: 'awaited' });
+  assert.deepEqual(svcs(tritonDoc({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetInferencesPerSecondPerPod: 10 } })), { m: 'awaited' });
+  assert.deepEqual(svcs(tritonDoc({ replicas: 0 })), { m: 'true' });
+  // a canary's floor is its share of the stable floor: 0 with the stable track's
+  const canary = (minReplicas: number) => tritonDoc({
+    autoscaling: { ...keda(minReplicas), keda: { ...keda(minReplicas).keda, query: 'sum(nv_inference_pending_request_count{job="m-metrics"}) or vector(0)' } },
+    gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: {} },
+  });
+  assert.deepEqual(svcs(canary(0)), { m: 'true', 'm-canary': 'true' });
+  assert.deepEqual(svcs(canary(1)), { m: 'awaited', 'm-canary': 'awaited' });
 });
 
 test('uses workloadTimeouts instead of the computed timeouts', async () => {

@@ -12,6 +12,7 @@ import { quantityString } from '../spec/quantity';
 import type { ServingContext, Track } from '../model/context';
 import { restrictedContainerSecurity } from '../model/security';
 import { rcloneCopyContainer } from '../model/rclone';
+import { repositoryClaimName } from '../model/repository';
 
 export { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, DOWNLOAD_SCRIPT, RcloneCopy, rcloneCopyContainer, rcloneRemote, rcloneQuote } from '../model/rclone';
 import { withAdapters } from './lora-adapters';
@@ -47,7 +48,7 @@ export class ModelRepository extends Construct {
       const c = t.repository.pvc?.create;
       if (!c || this.created.has(t.repository)) continue;
       const own = t.repository !== this.ctx.spec.repository;
-      const name = own ? `${this.ctx.name}-${t.key}-models` : `${this.ctx.name}-models`;
+      const name = repositoryClaimName(this.ctx, t)!;
       Kube.PersistentVolumeClaim(this, own ? `${t.key}Pvc` : 'Pvc', {
         metadata: this.ctx.metadata(name, 'model-repository'),
         spec: {

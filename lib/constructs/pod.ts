@@ -10,11 +10,13 @@ import { imageTag } from '../spec/image';
 import type { ServingContext, Track } from '../model/context';
 import { TRACK_LABEL } from '../model/context';
 import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSeconds } from '../model/resources';
-import { GPU_PRODUCT_LABEL } from '../spec/rules-gpu';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from '../model/security';
 import { gpuLimit, serverClaims, tracingFor } from './pod-platform';
 import { podResourceClaims } from './gpu-claims';
+import { affinity, tolerations, platformPodFields, platformPodMetadata } from '../model/pod-fields';
+
+export { affinity, tolerations, platformPodFields, platformPodMetadata } from '../model/pod-fields';
 
 /** Pinned image for small shell steps (assembling Triton's repository). */
 export const SHELL_IMAGE = 'busybox:1.37.0';
@@ -104,36 +106,6 @@ export function sharedMemorySize(ctx: ServingContext): string {
   return resolveResources(ctx.spec, ctx.runtime, ctx.gpuCount).sharedMemory;
 }
 
-type Requirement = NonNullable<NonNullable<ServingContext['spec']['nodeAffinity']>['required']>[number];
-const expression = (r: Requirement): k8s.NodeSelectorRequirement => ({
-  key: r.key, operator: r.operator, ...(r.values !== undefined ? { values: [...r.values] } : {}),
-});
-
-/** resources.gpu.product and spec.nodeAffinity as one node affinity. */
-export function affinity(ctx: ServingContext): k8s.Affinity | undefined {
-  const product = ctx.spec.resources?.gpu?.product;
-  const na = ctx.spec.nodeAffinity;
-  const required = [
-    ...(product ? [{ key: GPU_PRODUCT_LABEL, operator: 'In', values: [product] }] : []),
-    ...(na?.required ?? []).map(expression),
-  ];
-  const preferred = (na?.preferred ?? []).map((p) => ({ weight: p.weight, preference: { matchExpressions: [expression(p)] } }));
-  if (!required.length && !preferred.length) return undefined;
-  return {
-    nodeAffinity: {
-      ...(required.length ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: required }] } } : {}),
-      ...(preferred.length ? { preferredDuringSchedulingIgnoredDuringExecution: preferred } : {}),
-    },
-  };
-}
-
-export function tolerations(ctx: ServingContext, extra: k8s.Toleration[]): k8s.Toleration[] | undefined {
-  const own = ctx.spec.tolerations
-    ?? (ctx.gpuCount > 0 ? [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }] : []);
-  const all = [...own, ...extra];
-  return all.length ? all : undefined;
-}
-
 function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySpreadConstraint[] {
   const t = ctx.spec.topologySpread ?? {};
   const selector = { matchLabels: ctx.selector(track.label) };
@@ -141,16 +113,6 @@ function spreadConstraints(ctx: ServingContext, track: Track): k8s.TopologySprea
     maxSkew: t.maxSkew ?? 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector,
   });
   return [c('kubernetes.io/hostname'), ...(t.zones ? [c('topology.kubernetes.io/zone')] : [])];
-}
-
-/** The pod fields platform teams set for every pod of the spec (runtime class, priority, image pull Secrets). */
-export function platformPodFields(ctx: ServingContext): Pick<api.PodSpec, 'runtimeClassName' | 'priorityClassName' | 'imagePullSecrets'> {
-  const spec = ctx.spec;
-  return {
-    ...(spec.runtimeClassName ? { runtimeClassName: spec.runtimeClassName } : {}),
-    ...(spec.priorityClassName ? { priorityClassName: spec.priorityClassName } : {}),
-    ...(spec.imagePullSecrets?.length ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
-  };
 }
 
 /** The full pod template of `track`. */
@@ -213,13 +175,10 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   const nodeSelector = { ...(ctx.spec.nodeSelector ?? {}), ...(o.nodeSelector ?? {}) };
   const aff = affinity(ctx);
   const tol = tolerations(ctx, o.tolerations ?? []);
-  const spec = ctx.spec;
   return {
-    metadata: {
-      // podLabels first: the rules refuse the reserved keys, and the selector labels win regardless
-      labels: { ...(spec.podLabels ?? {}), ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.label },
-      annotations: { ...(spec.podAnnotations ?? {}), 'model-serving/config-hash': configHash(o.configFiles) },
-    },
+    // podLabels and podAnnotations first: the rules refuse the reserved keys, and the selector labels win regardless
+    metadata: platformPodMetadata(ctx, { ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.label },
+      { 'model-serving/config-hash': configHash(o.configFiles) }),
     spec: {
       ...platformPodFields(ctx),
       // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)

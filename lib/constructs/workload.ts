@@ -9,6 +9,7 @@ import type { ServingContext, Track } from '../model/context';
 import type { ModelRepository } from './model-repository';
 import { buildPodTemplate, PodTemplateOptions } from './pod';
 import { downloadBudgetSeconds, startupBudgetSeconds } from '../model/resources';
+import { clampSeconds } from '../spec/budgets';
 
 export interface ModelWorkloadProps {
   readonly context: ServingContext;
@@ -37,10 +38,11 @@ export function trackPodOptions(scope: Construct, ctx: ServingContext, track: Tr
 
 /**
  * Seconds a rollout may take before Kubernetes reports it failed: the model download (init container), the
- * startup budget, plus 10 minutes for scheduling and image pulls.
+ * startup budget, plus 10 minutes for scheduling and image pulls; at most INT32_MAX (progressDeadlineSeconds is
+ * an int32, and each budget alone may reach it).
  */
 export function progressDeadline(ctx: ServingContext, track: Track = ctx.tracks[0]): number {
-  return downloadBudgetSeconds(track.repository) + startupBudgetSeconds(ctx.spec, ctx.runtime, track.repository) + 600;
+  return clampSeconds(downloadBudgetSeconds(track.repository) + startupBudgetSeconds(ctx.spec, ctx.runtime, track.repository) + 600);
 }
 
 /**

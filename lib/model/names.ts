@@ -8,6 +8,7 @@ import type { SpecIssue } from '../spec/errors';
 import { ServingContext } from './context';
 import { poolPlans } from './pools';
 import { gpuClaimName, sharedClaim } from './gpu-claims';
+import { engineBuildJobs } from './engine-jobs';
 
 /** A generated object: `Kind/name`, in the spec's namespace. */
 export type ObjectKey = `${string}/${string}`;
@@ -35,7 +36,7 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
     if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
     if (ctx.mode === 'online') add(spec.multiNode ? 'LeaderWorkerSet' : 'Deployment', spec.multiNode ? ctx.leaderWorkerSetName(t) : t.name);
     // DRA GPU claims (lib/constructs/gpu-claims.ts): one per track
-    if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(t));
+    if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(ctx, t));
   }
   if (ctx.mode === 'edge') add('DaemonSet', name);
   if (ctx.mode === 'batch') {
@@ -86,8 +87,8 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
     if (spec.logging.collector === 'fluentBit') add('ConfigMap', `${name}-fluent-bit`);
     else for (const [kind, n] of [['Flow', 'logs'], ['Flow', 'logs-parse'], ['Output', 'logs'], ['Output', 'logs-relabel']]) add(kind, `${name}-${n}`);
   }
-  // EngineBuild (lib/constructs/engine-build.ts): one Job per built model and track
-  for (const t of ctx.tracks) for (const b of ctx.runtime.engineBuilds?.(ctx.runtimeContext(t)) ?? []) add('Job', b.jobName);
+  // EngineBuild (lib/constructs/engine-build.ts, lib/model/engine-jobs.ts): one Job per distinct build
+  for (const j of engineBuildJobs(ctx)) add('Job', j.name);
   return out;
 }
 

@@ -6,5 +6,6 @@ export { ModelServingStack, ModelServingStackArgs, ModelServingStackError, Stack
 export { loadDocuments, SpecSource } from './documents';
 export {
   planResources, servingEndpoint, stageOf, resourceKind, podReadySeconds, workloadAwaitTimeouts, PlanError, STAGES, PULUMI_DEFAULT_TIMEOUT_SECONDS,
+  podTemplatesOf, minReplicasOf, selectedWorkloads, pulumiAwaitAnnotations, SKIP_AWAIT_ANNOTATION, WAIT_FOR_ANNOTATION, LWS_WAIT_FOR,
   Stage, TypedClass, AwaitTimeouts, PlannedResource, ServingEndpoint, ResourcePlan, PlanOptions,
 } from './plan';

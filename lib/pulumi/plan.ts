@@ -67,8 +67,24 @@ const WORKLOADS = new Set([
   'apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'batch/CronJob', 'v1/Service',
   'leaderworkerset.x-k8s.io/LeaderWorkerSet',
 ]);
-/** Kinds Pulumi waits for until their pods are ready (or, for a Job, done). */
-const POD_AWAITED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job']);
+/**
+ * Kinds Pulumi waits for until their pods are ready (or, for a Job, done). The provider has await logic of its own
+ * for the built-in ones (pulumi-kubernetes `provider/pkg/await/awaiters.go`); for any other kind it waits only when
+ * the object carries the `pulumi.com/waitFor` annotation (`provider/pkg/metadata/overrides.go`, ReadyCondition), so
+ * the plan's copy of a LeaderWorkerSet gets one (LWS_WAIT_FOR).
+ */
+const POD_AWAITED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'batch/Job', 'leaderworkerset.x-k8s.io/LeaderWorkerSet']);
+
+/** pulumi-kubernetes annotations (`provider/pkg/metadata/annotations.go`). */
+export const SKIP_AWAIT_ANNOTATION = 'pulumi.com/skipAwait';
+export const WAIT_FOR_ANNOTATION = 'pulumi.com/waitFor';
+/**
+ * What Pulumi waits for on a LeaderWorkerSet: its `Available` condition, which the LeaderWorkerSet controller sets
+ * when every group (replica) is ready and updated, with observedGeneration of the current spec (kubernetes-sigs/lws
+ * v0.10.0 `pkg/controllers/leaderworkerset_controller.go`, updateConditions, makeCondition); Pulumi's `condition=`
+ * check skips a condition of an older generation (`provider/pkg/await/condition/kubectl.go`).
+ */
+export const LWS_WAIT_FOR = 'condition=Available';
 
 /** The typed @pulumi/kubernetes class of a built-in kind: `k8s.<module>.<version>.<kind>`. */
 export interface TypedClass {
@@ -102,7 +118,12 @@ export interface PlannedResource {
   readonly dependsOn: readonly string[];
   /** Set for kinds Pulumi waits on until pods are ready (workloads, and Services that select pods). */
   readonly timeouts?: AwaitTimeouts;
-  /** The object exactly as `model-serving synth` writes it (a private copy). */
+  /**
+   * Annotations the plan adds for Pulumi's await logic only (`pulumi.com/waitFor` on a LeaderWorkerSet,
+   * `pulumi.com/skipAwait` on a Service whose pods may all be scaled to zero); already in `object`.
+   */
+  readonly pulumiAnnotations?: Readonly<Record<string, string>>;
+  /** The object as `model-serving synth` writes it (a private copy), plus `pulumiAnnotations`. */
   readonly object: Record<string, any>;
 }
 
@@ -191,14 +212,25 @@ function startupBudgetSeconds(podSpec: Record<string, any> | undefined): number 
   return Math.max(...probes.map((p: any) => (p.initialDelaySeconds ?? 0) + (p.periodSeconds ?? 10) * (p.failureThreshold ?? 3)));
 }
 
+/** The pod templates of a workload: a LeaderWorkerSet's leader and worker templates, a CronJob's Job template's, else its own. */
+export function podTemplatesOf(workload: Record<string, any>): Record<string, any>[] {
+  if (workload.kind === 'LeaderWorkerSet') {
+    const t = workload.spec?.leaderWorkerTemplate ?? {};
+    return [t.leaderTemplate, t.workerTemplate].filter(Boolean);
+  }
+  const t = workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template : workload.spec?.template;
+  return t ? [t] : [];
+}
+
 /**
  * Seconds one pod of a workload may take to become ready: the Deployment's progressDeadlineSeconds (which
- * the construct sizes as the startup budget plus scheduling and image pulls), else the server's
- * startupProbe budget plus 10 minutes, and never less than Pulumi's default of 10 minutes.
+ * the construct sizes as the startup budget plus scheduling and image pulls), else the longest startupProbe
+ * budget of its pod templates (a LeaderWorkerSet's leader and workers) plus 10 minutes, and never less than
+ * Pulumi's default of 10 minutes.
  */
 export function podReadySeconds(workload: Record<string, any>): number {
-  const podSpec = workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec;
-  const fromProbe = startupBudgetSeconds(podSpec);
+  const budgets = podTemplatesOf(workload).map((t) => startupBudgetSeconds(t.spec)).filter((b): b is number => b !== undefined);
+  const fromProbe = budgets.length ? Math.max(...budgets) : undefined;
   const own = workload.spec?.progressDeadlineSeconds ?? (fromProbe === undefined ? 0 : fromProbe + PULUMI_DEFAULT_TIMEOUT_SECONDS);
   return Math.max(PULUMI_DEFAULT_TIMEOUT_SECONDS, own);
 }
@@ -211,21 +243,39 @@ function intOrPercent(v: unknown, replicas: number, roundUp: boolean): number | 
   return roundUp ? Math.ceil(x) : Math.floor(x);
 }
 
+/** The autoscaler (HPA or KEDA ScaledObject) that scales a workload, when there is one. */
+function autoscalerOf(workload: Record<string, any>, siblings: readonly Record<string, any>[]): Record<string, any> | undefined {
+  const target = (o: Record<string, any>) => o.spec?.scaleTargetRef?.name === workload.metadata?.name
+    && (o.spec?.scaleTargetRef?.kind ?? 'Deployment') === workload.kind;
+  return siblings.find((o) => (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') && target(o));
+}
+
 /** The most replicas a workload may have: its own count, else its autoscaler's maximum, else 1. */
 function maxReplicasOf(workload: Record<string, any>, siblings: readonly Record<string, any>[]): number {
   if (typeof workload.spec?.replicas === 'number') return workload.spec.replicas;
-  const target = (o: Record<string, any>) => o.spec?.scaleTargetRef?.name === workload.metadata?.name;
-  const hpa = siblings.find((o) => o.kind === 'HorizontalPodAutoscaler' && target(o));
-  if (hpa) return hpa.spec.maxReplicas;
-  const keda = siblings.find((o) => o.kind === 'ScaledObject' && target(o));
-  if (keda) return keda.spec?.maxReplicaCount ?? 100; // KEDA's default maxReplicaCount
+  const a = autoscalerOf(workload, siblings);
+  if (a?.kind === 'HorizontalPodAutoscaler') return a.spec.maxReplicas;
+  if (a?.kind === 'ScaledObject') return a.spec?.maxReplicaCount ?? 100; // KEDA's default maxReplicaCount
   return 1;
 }
 
 /**
+ * The fewest replicas a workload may have: its autoscaler's minimum (HPA minReplicas, default 1; KEDA
+ * minReplicaCount, default 0), else its own count (default 1). Undefined for kinds without replicas.
+ */
+export function minReplicasOf(workload: Record<string, any>, siblings: readonly Record<string, any>[]): number | undefined {
+  if (!['Deployment', 'StatefulSet', 'LeaderWorkerSet'].includes(workload.kind)) return undefined;
+  const a = autoscalerOf(workload, siblings);
+  if (a?.kind === 'HorizontalPodAutoscaler') return a.spec?.minReplicas ?? 1;
+  if (a?.kind === 'ScaledObject') return a.spec?.minReplicaCount ?? 0; // KEDA's default minReplicaCount
+  return typeof workload.spec?.replicas === 'number' ? workload.spec.replicas : 1;
+}
+
+/**
  * How long Pulumi may wait for a workload. Creation starts every pod at once: one pod's budget. A rolling
- * update of a Deployment replaces `maxSurge + maxUnavailable` pods per wave: one budget per wave, for the
- * most replicas the workload may have. A Job may also run for its activeDeadlineSeconds.
+ * update of a Deployment (or of a LeaderWorkerSet's groups) replaces `maxSurge + maxUnavailable` pods (groups)
+ * per wave: one budget per wave, for the most replicas the workload may have. A Job may also run for its
+ * activeDeadlineSeconds.
  */
 export function workloadAwaitTimeouts(workload: Record<string, any>, siblings: readonly Record<string, any>[]): AwaitTimeouts {
   const pod = podReadySeconds(workload);
@@ -233,17 +283,48 @@ export function workloadAwaitTimeouts(workload: Record<string, any>, siblings: r
     const run = pod + (workload.spec?.activeDeadlineSeconds ?? 0);
     return { createSeconds: run, updateSeconds: run };
   }
-  if (workload.kind !== 'Deployment') return { createSeconds: pod, updateSeconds: pod };
   const replicas = maxReplicasOf(workload, siblings);
-  const ru = workload.spec?.strategy?.rollingUpdate ?? {};
-  const step = (intOrPercent(ru.maxSurge ?? '25%', replicas, true) ?? 0) + (intOrPercent(ru.maxUnavailable ?? '25%', replicas, false) ?? 0);
-  const waves = workload.spec?.strategy?.type === 'Recreate' ? 1 : Math.max(1, Math.ceil(replicas / Math.max(1, step)));
+  let step: number;
+  if (workload.kind === 'Deployment') {
+    if (workload.spec?.strategy?.type === 'Recreate') return { createSeconds: pod, updateSeconds: pod };
+    const ru = workload.spec?.strategy?.rollingUpdate ?? {};
+    step = (intOrPercent(ru.maxSurge ?? '25%', replicas, true) ?? 0) + (intOrPercent(ru.maxUnavailable ?? '25%', replicas, false) ?? 0);
+  } else if (workload.kind === 'LeaderWorkerSet') {
+    // the LeaderWorkerSet's defaults: maxUnavailable 1, maxSurge 0 (lws api/leaderworkerset/v1 RollingUpdateConfiguration)
+    const ru = workload.spec?.rolloutStrategy?.rollingUpdateConfiguration ?? {};
+    step = (intOrPercent(ru.maxSurge ?? 0, replicas, true) ?? 0) + (intOrPercent(ru.maxUnavailable ?? 1, replicas, false) ?? 0);
+  } else {
+    return { createSeconds: pod, updateSeconds: pod };
+  }
+  const waves = Math.max(1, Math.ceil(replicas / Math.max(1, step)));
   return { createSeconds: pod, updateSeconds: pod * waves };
 }
 
 function isPodSelectingService(o: Record<string, any>): boolean {
   return o.kind === 'Service' && o.apiVersion === 'v1' && o.spec?.clusterIP !== 'None' && o.spec?.clusterIp !== 'None'
     && o.spec?.type !== 'ExternalName' && o.spec?.selector !== undefined;
+}
+
+/** The workloads among `siblings` whose pods a Service selects (its selector matches one of their pod templates). */
+export function selectedWorkloads(service: Record<string, any>, siblings: readonly Record<string, any>[]): Record<string, any>[] {
+  const selector: Record<string, string> = service.spec?.selector ?? {};
+  const matches = (labels: Record<string, string> | undefined) => Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+  return siblings.filter((w) => POD_AWAITED.has(groupKind(w.apiVersion, w.kind)) && podTemplatesOf(w).some((t) => matches(t.metadata?.labels)));
+}
+
+/**
+ * The annotations the plan adds for Pulumi's await logic:
+ * - a LeaderWorkerSet: `pulumi.com/waitFor: condition=Available` (without it Pulumi does not wait for the groups);
+ * - a Service whose selected workloads may all run zero pods (an autoscaler with minReplicas 0, replicas 0):
+ *   `pulumi.com/skipAwait: "true"`. Pulumi waits for a Service until no selected pod is unready (`service.go`,
+ *   since pulumi-kubernetes 4.17.0 a Service with no pod passes), so a pod that an autoscaler starts from zero
+ *   while `pulumi up` runs would hold the update for its whole cold start; the workload keeps its own wait.
+ */
+export function pulumiAwaitAnnotations(o: Record<string, any>, siblings: readonly Record<string, any>[]): Record<string, string> {
+  if (groupKind(o.apiVersion, o.kind) === 'leaderworkerset.x-k8s.io/LeaderWorkerSet') return { [WAIT_FOR_ANNOTATION]: LWS_WAIT_FOR };
+  if (!isPodSelectingService(o)) return {};
+  const selected = selectedWorkloads(o, siblings);
+  return selected.length && selected.every((w) => minReplicasOf(w, siblings) === 0) ? { [SKIP_AWAIT_ANNOTATION]: 'true' } : {};
 }
 
 function checkFields(o: Record<string, any>, where: string, typed: boolean): void {
@@ -303,18 +384,26 @@ export function planResources(docs: readonly ModelServingDocument[], options: Pl
     const { pulumiType, typedClass } = resourceKind(object.apiVersion, object.kind);
     checkFields(object, where, typedClass !== undefined);
     const gk = groupKind(object.apiVersion, object.kind);
-    const workloads = siblings.filter((o) => POD_AWAITED.has(groupKind(o.apiVersion, o.kind)));
+    const annotations = pulumiAwaitAnnotations(object, siblings);
+    const skipped = annotations[SKIP_AWAIT_ANNOTATION] === 'true';
     let timeouts: AwaitTimeouts | undefined;
     if (POD_AWAITED.has(gk)) timeouts = workloadAwaitTimeouts(object, siblings);
-    else if (isPodSelectingService(object) && workloads.length) {
-      const s = Math.max(...workloads.map((w) => podReadySeconds(w)));
-      timeouts = { createSeconds: s, updateSeconds: s };
+    else if (isPodSelectingService(object) && !skipped) {
+      // a Service waits for the pods it selects: the longest pod budget of those workloads (of all of them when it selects none of ours)
+      const selected = selectedWorkloads(object, siblings);
+      const workloads = selected.length ? selected : siblings.filter((o) => POD_AWAITED.has(groupKind(o.apiVersion, o.kind)));
+      if (workloads.length) {
+        const s = Math.max(...workloads.map((w) => podReadySeconds(w)));
+        timeouts = { createSeconds: s, updateSeconds: s };
+      }
     }
+    const copy = JSON.parse(JSON.stringify(object));
+    if (Object.keys(annotations).length) copy.metadata = { ...copy.metadata, annotations: { ...(copy.metadata?.annotations ?? {}), ...annotations } };
     drafts.push({
       logicalName, spec, apiVersion: object.apiVersion, kind: object.kind, name: object.metadata?.name,
       ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}),
       stage: stageOfObject(object), pulumiType, ...(typedClass ? { typedClass } : {}),
-      ...(timeouts ? { timeouts } : {}), object: JSON.parse(JSON.stringify(object)),
+      ...(timeouts ? { timeouts } : {}), ...(Object.keys(annotations).length ? { pulumiAnnotations: annotations } : {}), object: copy,
     });
   };
   if (options.createNamespace) {

@@ -26,9 +26,15 @@ export function registerObject(r: PlannedResource, opts: pulumi.CustomResourceOp
   return new cls(r.logicalName, r.typedClass ? rest : { apiVersion, kind, ...rest }, opts);
 }
 
-/** Seconds -> a Pulumi duration string, in whole minutes. */
+/**
+ * The longest duration Pulumi accepts, in minutes: the engine parses custom timeouts with Go's time.ParseDuration,
+ * which refuses anything over 2^63-1 nanoseconds (about 292 years).
+ */
+export const MAX_DURATION_MINUTES = Math.floor((2 ** 63 - 1) / 60e9);
+
+/** Seconds -> a Pulumi duration string, in whole minutes (at most MAX_DURATION_MINUTES). */
 export function duration(seconds: number): string {
-  return `${Math.ceil(seconds / 60)}m`;
+  return `${Math.min(MAX_DURATION_MINUTES, Math.ceil(seconds / 60))}m`;
 }
 
 /** The `metadata` output every Kubernetes resource class has (resolves once the object is applied). */

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageRepoName, imageTag } from '../spec/image';
-import { EngineBuild, PATHS, RuntimeContext } from './types';
+import { BUILD_KEY_LABEL, BUILD_MODEL_LABEL, ENGINE_BUILD_COMPONENT, EngineBuild, PATHS, RuntimeContext } from './types';
 
 export const TRTEXEC = '/usr/src/tensorrt/bin/trtexec';
 /** The first NGC release (tritonserver and tensorrt images) with TensorRT 11: no --fp16/--int8/--calib. */
@@ -80,6 +80,23 @@ export function engineKey(m: ModelSpec, image: string, product: string | undefin
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** Seconds between two heartbeats of a build's lock, and without one after which a waiting build takes the lock over. */
+export const LOCK_HEARTBEAT_SECONDS = 30;
+export const LOCK_STALE_SECONDS = 300;
+
+/** A label selector of the build Jobs' pods of one model and plan key (the wait step's messages name it). */
+export function buildSelector(model: string, key: string): string {
+  return `app.kubernetes.io/component=${ENGINE_BUILD_COMPONENT},${BUILD_MODEL_LABEL}=${model},${BUILD_KEY_LABEL}=${key}`;
+}
+
+/**
+ * The build: per version, trtexec writes the plan under a temporary name that no other pod uses (the pod's name from
+ * POD_NAME, and the shell's pid), and a rename publishes it whole. Two pods may build the same plan file at once (two
+ * rollout tracks on one repository, a Job retried while its lost pod still holds the files): a lock directory
+ * (`mkdir` is atomic, NFS included) lets one build while the others wait and then find the plan up to date. The
+ * holder touches the lock every LOCK_HEARTBEAT_SECONDS; a waiter that sees no heartbeat for LOCK_STALE_SECONDS
+ * (the holder's pod is gone) takes the lock over. BUILD_LOCK_* variables shorten these times for tests.
+ */
 function buildScript(m: ModelSpec, plan: string): string {
   const b = m.build!.tensorrt;
   const onnx = b.onnx ?? 'model.onnx';
@@ -92,25 +109,54 @@ function buildScript(m: ModelSpec, plan: string): string {
     `trtexec=${TRTEXEC}`,
     '[ -x "$trtexec" ] || trtexec="$(command -v trtexec || true)"',
     `[ -n "$trtexec" ] || { echo "no trtexec in this image (${TRTEXEC} or PATH)" >&2; exit ${BUILD_EXIT_NO_TRTEXEC}; }`,
+    'me="${POD_NAME:-${HOSTNAME:-pod}}.$$"',
+    `heartbeat="\${BUILD_LOCK_HEARTBEAT_SECONDS:-${LOCK_HEARTBEAT_SECONDS}}"; stale="\${BUILD_LOCK_STALE_SECONDS:-${LOCK_STALE_SECONDS}}"; poll="\${BUILD_LOCK_POLL_SECONDS:-5}"`,
+    'lock=""; beat=""',
+    'release() { if [ -n "$beat" ]; then kill "$beat" 2>/dev/null || true; beat=""; fi; if [ -n "$lock" ]; then rm -rf "$lock"; lock=""; fi; }',
+    'trap release EXIT',
+    "trap 'exit 143' TERM INT",
+    'acquire() {',
+    '  seen=""; since="$(date +%s)"',
+    '  until mkdir "$1" 2>/dev/null; do',
+    '    beat_at="$(stat -c %Y "$1" 2>/dev/null || echo gone)"',
+    '    if [ "$beat_at" != "$seen" ]; then',
+    '      seen="$beat_at"; since="$(date +%s)"',
+    '      echo "version $v: waiting for $(cat "$1/owner" 2>/dev/null || echo another pod), which builds $plan"',
+    '    elif [ $(( $(date +%s) - since )) -ge "$stale" ]; then',
+    '      echo "version $v: no heartbeat from $(cat "$1/owner" 2>/dev/null || echo the lock holder) for ${stale}s: taking its lock over"',
+    '      mv "$1" "$1.stale.$me" 2>/dev/null && rm -rf "$1.stale.$me" || true',
+    '      continue',
+    '    fi',
+    '    sleep "$poll"',
+    '  done',
+    '  lock="$1"; echo "$me" > "$lock/owner"',
+    '  ( while :; do sleep "$heartbeat"; touch "$1"; done ) >/dev/null 2>&1 &',
+    '  beat=$!',
+    '}',
+    `up_to_date() { [ -f "$dir/$plan" ] && [ "$(cat "$dir/$plan.source" 2>/dev/null)" = "$(stat -c '%s %Y' "$src")" ]; }`,
     'for v in "$@"; do',
     '  dir="$model_dir/$v"; src="$dir/$onnx"',
     `  [ -f "$src" ] || { echo "ONNX file $src not found" | tee "$dir/$plan.failed" >&2; exit ${BUILD_EXIT_FAILED}; }`,
+    '  if up_to_date; then echo "version $v: $plan is up to date"; continue; fi',
+    '  acquire "$dir/.$plan.lock"',
+    // another pod may have built it while this one waited
+    '  if up_to_date; then echo "version $v: $plan is up to date"; release; continue; fi',
     `  source_id="$(stat -c '%s %Y' "$src")"`,
-    '  if [ -f "$dir/$plan" ] && [ "$(cat "$dir/$plan.source" 2>/dev/null)" = "$source_id" ]; then echo "version $v: $plan is up to date"; continue; fi',
     '  rm -f "$dir/$plan" "$dir/$plan.source" "$dir/$plan.failed"',
-    '  tmp="$dir/.$plan.$$"',
+    '  tmp="$dir/.$plan.$me"',
     '  echo "version $v: building $plan from $src"',
     '  log="/tmp/trtexec-$v.log"; rm -f "$log.rc"',
     `  ( set +e; "$trtexec" --onnx="$src" --saveEngine="$tmp" ${flags}; echo $? > "$log.rc" ) 2>&1 | tee "$log"`,
     '  rc="$(cat "$log.rc" 2>/dev/null || echo unknown)"',
     '  if [ "$rc" != 0 ]; then',
     '    rm -f "$tmp"',
-    '    { echo "trtexec exited with $rc:"; tail -n 20 "$log"; } > "$dir/$plan.failed"',
+    '    { echo "trtexec exited with $rc in pod ${POD_NAME:-$me}:"; tail -n 20 "$log"; } > "$dir/$plan.failed"',
     `    echo "version $v: trtexec exited with $rc" >&2; exit ${BUILD_EXIT_FAILED}`,
     '  fi',
     // the source id first, then the plan: a plan that exists always has its source id
-    '  echo "$source_id" > "$dir/.$plan.source.$$" && mv "$dir/.$plan.source.$$" "$dir/$plan.source"',
+    '  echo "$source_id" > "$dir/.$plan.source.$me" && mv "$dir/.$plan.source.$me" "$dir/$plan.source"',
     '  mv "$tmp" "$dir/$plan"',
+    '  release',
     '  echo "version $v: $plan built"',
     'done',
   ].join('\n');
@@ -123,11 +169,9 @@ export function tritonEngineBuilds(ctx: RuntimeContext): EngineBuild[] {
     const image = buildImage(m.build!.tensorrt, ctx.image)!;
     const key = engineKey(m, image, product);
     const planFile = `model.${key}.plan`;
-    const jobHash = createHash('sha256').update(JSON.stringify([ctx.name, m.name, m.path ?? m.name, m.versions, key])).digest('hex').slice(0, 10);
     const versions = m.versions ?? [];
     return {
       model: m.name,
-      jobName: `${ctx.name.slice(0, 47).replace(/-+$/, '')}-trt-${jobHash}`,
       image,
       key,
       planFile,
@@ -143,9 +187,11 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
   const builds = tritonEngineBuilds(ctx);
   if (!builds.length) return undefined;
   const timeout = Math.max(...builds.map((b) => b.timeoutSeconds)) + 300;
+  const gpu = ctx.spec.resources?.gpu;
   const lines = [
     'set -eu',
     `deadline=$(( $(date +%s) + ${timeout} ))`,
+    'state=""',
     'ready() {',
   ];
   for (const b of builds) {
@@ -155,10 +201,14 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
     lines.push(
       `  for v in ${b.versions.join(' ')}; do`,
       `    d=${q(dir)}/$v; p="$d/${b.planFile}"`,
-      `    if [ -f "$p.failed" ]; then echo "model ${b.model} version $v: the TensorRT build failed (kubectl logs job/${b.jobName}):" >&2; cat "$p.failed" >&2; exit 1; fi`,
+      `    if [ -f "$p.failed" ]; then echo "model ${b.model} version $v: the TensorRT build failed (kubectl logs -l ${buildSelector(b.model, b.key)}):" >&2; cat "$p.failed" >&2; exit 1; fi`,
       `    [ -f "$d/${onnx}" ] || { echo "model ${b.model} version $v: $d/${onnx} not found in the model repository" >&2; exit 1; }`,
-      '    [ -f "$p" ] || return 1',
-      `    if [ "$(stat -c '%s %Y' "$d/${onnx}")" != "$(cat "$p.source")" ]; then echo "model ${b.model} version $v: ${onnx} changed after ${b.planFile} was built; delete Job ${b.jobName} so that it builds again, or put the new model in a new version" >&2; exit 1; fi`,
+      // while no plan exists: who builds it (the build script's lock), or that no build has started
+      '    if [ ! -f "$p" ]; then',
+      `      if [ -d "$d/.${b.planFile}.lock" ]; then state="model ${b.model} version $v: ${b.planFile} is being built by $(cat "$d/.${b.planFile}.lock/owner" 2>/dev/null || echo a build pod)"; else state="model ${b.model} version $v: no build of ${b.planFile} is running yet (Job with labels ${buildSelector(b.model, b.key)}). If its pod stays Pending for want of a GPU, the serving pods waiting here hold the ${gpu?.resourceName ?? 'nvidia.com/gpu'} of ${gpu?.product ?? 'this product'} it needs: free one GPU (a spare one, a node autoscaler, or one serving pod fewer until the build has started)"; fi`,
+      '      return 1',
+      '    fi',
+      `    if [ "$(stat -c '%s %Y' "$d/${onnx}")" != "$(cat "$p.source")" ]; then echo "model ${b.model} version $v: ${onnx} changed after ${b.planFile} was built; delete the build Job (kubectl delete job -l ${buildSelector(b.model, b.key)}) and apply the manifests again to rebuild the plan, or put the new model in a new version" >&2; exit 1; fi`,
       '  done',
     );
   }
@@ -166,8 +216,8 @@ export function waitForEnginesScript(ctx: RuntimeContext): string | undefined {
     '  return 0',
     '}',
     'until ready; do',
-    `  [ "$(date +%s)" -lt "$deadline" ] || { echo "no TensorRT plan after ${timeout}s: see kubectl logs job/${builds.map((b) => b.jobName).join(', job/')}" >&2; exit 1; }`,
-    `  echo "waiting for the TensorRT build: ${builds.map((b) => `${b.model} (job ${b.jobName})`).join(', ')}"`,
+    `  [ "$(date +%s)" -lt "$deadline" ] || { echo "no TensorRT plan after ${timeout}s: see kubectl logs -l ${builds.map((b) => buildSelector(b.model, b.key)).join(' and -l ')}" >&2; exit 1; }`,
+    '  echo "waiting for the TensorRT build: $state"',
     `  sleep ${WAIT_PERIOD_SECONDS}`,
     'done',
     `echo "TensorRT plans ready: ${builds.map((b) => `${b.model} ${b.planFile}`).join(', ')}"`,

@@ -304,19 +304,26 @@ export interface RuntimeLogFormat {
 
 /** app.kubernetes.io/component of the Jobs that compile models (the Pulumi component runs them before the workloads). */
 export const ENGINE_BUILD_COMPONENT = 'engine-build';
+/** Labels of a build Job and its pod: the model it builds and the key of what it builds (`EngineBuild.key`). */
+export const BUILD_MODEL_LABEL = 'model-serving/model';
+export const BUILD_KEY_LABEL = 'model-serving/engine';
 
 /**
  * A model compiled for the target GPU by a Job before the server starts (Triton TensorRT plans). The pods wait for
- * it in an init step; the Job is named after a hash of its inputs, so a change builds again.
+ * it in an init step. The Job (lib/model/engine-jobs.ts) is named after a hash of everything it runs, so a change
+ * builds again; the wait step finds it by its labels (BUILD_MODEL_LABEL, BUILD_KEY_LABEL), not by its name.
  */
 export interface EngineBuild {
   readonly model: string;
-  readonly jobName: string;
   readonly image: string;
   readonly key: string;
   readonly planFile: string;
   readonly versions: readonly number[];
-  /** The Job container command; it mounts the model store (writable) at PATHS.modelStore. */
+  /**
+   * The Job container command; it mounts the model store (writable) at PATHS.modelStore and has the pod's name in
+   * the environment variable POD_NAME. Several pods may run it at once for the same plan file (rollout tracks that
+   * share a repository, a retried pod): the command itself makes one of them build.
+   */
   readonly command: string[];
   readonly timeoutSeconds: number;
 }

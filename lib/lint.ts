@@ -10,6 +10,9 @@ import { getRuntime } from './runtimes/registry';
 import { lintTraffic } from './lint-traffic';
 import { looksLikeSecretName } from './spec/rules-secrets';
 import { isZeroIntOrPercent } from './spec/rules-input';
+import { trackEntries } from './spec/rules-rollout';
+import { activationDelaySeconds, COLD_START_MARGIN_SECONDS, scalesToZero, startupSeconds } from './spec/llm-plan';
+import { DEFAULT_MODEL_SIZE, downloadsIntoPod, downloadVolumeSize } from './model/resources';
 
 /** Optional capacity inputs for the plan-based checks. */
 export interface LintOptions {
@@ -19,6 +22,33 @@ export interface LintOptions {
   readonly replicaRps?: number;
   /** Target utilization of a replica at peak. @default 0.7 (DEFAULT_TARGET_UTILIZATION) */
   readonly targetUtilization?: number;
+}
+
+/** The OpenTelemetry collector's OTLP/gRPC port (opentelemetry-collector receiver/otlpreceiver: grpc 4317, http 4318). */
+export const OTLP_GRPC_PORT = '4317';
+/** The path the collector's OTLP/HTTP receiver takes traces on (traces_url_path). */
+export const OTLP_TRACES_PATH = '/v1/traces';
+
+/**
+ * Why a tracing endpoint likely receives nothing. Both runtimes POST OTLP/HTTP protobuf to the URL exactly as given:
+ * Triton hands it to opentelemetry-cpp's OtlpHttpExporterOptions.url, vLLM to opentelemetry-python's HTTP
+ * OTLPSpanExporter(endpoint=...), neither appends /v1/traces (docs/SCALE_OUT.md).
+ */
+export function tracingEndpointProblems(endpoint: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  if (url.port === OTLP_GRPC_PORT) {
+    out.push(`port ${OTLP_GRPC_PORT} is the OpenTelemetry collector's OTLP/gRPC port, and both runtimes send OTLP/HTTP: use the collector's OTLP/HTTP receiver (port 4318 by default), e.g. http://otel-collector.observability:4318${OTLP_TRACES_PATH}`);
+  }
+  if (url.pathname !== OTLP_TRACES_PATH) {
+    out.push(`path ${JSON.stringify(url.pathname)} is not ${OTLP_TRACES_PATH}: both runtimes post spans to the URL exactly as given (nothing is appended), and the collector's OTLP/HTTP receiver takes traces on ${OTLP_TRACES_PATH} unless its traces_url_path says otherwise; end the URL with ${OTLP_TRACES_PATH}`);
+  }
+  return out;
 }
 
 export function lintDocument(doc: ModelServingDocument, options: LintOptions = {}): SpecIssue[] {
@@ -42,6 +72,7 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   if (spec.tracing && spec.runtime === 'vllm') {
     add('spec.tracing', 'vLLM exits at start with --otlp-traces-endpoint unless its image has the OpenTelemetry packages (vLLM\'s `otel` extra: opentelemetry-sdk, -api, -exporter-otlp, -semantic-conventions-ai); build your image with them (docs/SCALE_OUT.md)');
   }
+  if (spec.tracing) for (const m of tracingEndpointProblems(spec.tracing.endpoint)) add('spec.tracing.endpoint', m);
   if (spec.multiNode && spec.repository.huggingface) {
     add('spec.repository.huggingface', 'with spec.multiNode every pod of every group downloads the model; a ReadOnlyMany claim or an image volume avoids nodes x downloads');
   }
@@ -56,6 +87,13 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   }
   if (spec.repository.huggingface && !spec.repository.huggingface.cacheClaimName) {
     add('spec.repository.huggingface.cacheClaimName', 'not set: every pod restart downloads the model from the Hugging Face Hub again');
+  }
+  // the download volume's sizeLimit (and ephemeral-storage request) assumes DEFAULT_MODEL_SIZE without repository.modelSize
+  const hostPathCache = spec.edge?.hostPathCache !== undefined;
+  for (const [base, repo] of [['spec.repository', spec.repository] as const, ...trackEntries(spec).flatMap(([p, t]) => (t.repository ? [[`${p}.repository`, t.repository] as const] : []))]) {
+    if (repo.modelSize !== undefined || !downloadsIntoPod(repo, hostPathCache)) continue;
+    add(`${base}.modelSize`, `not set: the ${repo.uri !== undefined ? 'download' : 'Hugging Face cache'} volume is sized for ${DEFAULT_MODEL_SIZE} of model files (sizeLimit and ephemeral-storage request ${downloadVolumeSize(repo)}); ` +
+      'a larger model fills it and the kubelet evicts the pod; set it to the size of the model files');
   }
   if (spec.repository.uri && !spec.repository.credentialsSecret && spec.repository.uri.startsWith('s3://')) {
     add('spec.repository.credentialsSecret', 'not set: the download relies on ambient credentials (IRSA / instance role); set it if the bucket is private and no role is bound');
@@ -72,6 +110,16 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   }
   if (spec.verticalAutoscaling && (spec.verticalAutoscaling.updateMode ?? 'Off') !== 'Off' && hpaCpuTarget(spec) === undefined && spec.autoscaling) {
     add('spec.verticalAutoscaling.updateMode', 'the VPA evicts pods to resize them; on GPU servers each eviction reloads the model');
+  }
+  const own = spec.inferencePool?.requestHoldSeconds;
+  if (own !== undefined && scalesToZero(spec)) {
+    // the rules refuse a hold no longer than the startup budget and the autoscaler's delay; the default hold adds the margin too
+    const startup = startupSeconds(spec, getRuntime(spec.runtime));
+    const activation = activationDelaySeconds(spec);
+    if (own < startup + activation + COLD_START_MARGIN_SECONDS) {
+      add('spec.inferencePool.requestHoldSeconds', `(${own}) leaves ${own - startup - activation}s for scheduling, a GPU node coming up and the image pull before the startup budget (startupTimeoutSeconds ${startup}) and the autoscaler's ${activation}s; ` +
+        `the default hold allows ${COLD_START_MARGIN_SECONDS}s for them (${startup + activation + COLD_START_MARGIN_SECONDS}s in all): on a cold start the picker may drop held requests before the first pod is ready`);
+    }
   }
   w.push(...lintTraffic(doc));
   if (options.peakRps !== undefined && options.replicaRps !== undefined) {

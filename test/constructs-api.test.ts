@@ -57,22 +57,69 @@ test('refuses a Chart namespace that is not a DNS label, like a spec namespace',
   });
 });
 
-test('refuses two ModelServing with the same name in one chart, naming the first one', () => {
+test('refuses two ModelServing with the same name in one chart and namespace, naming the first one', () => {
   const chart = new Chart(new App(), 'serving');
   new ModelServing(chart, 'a', props());
   assert.throws(() => new ModelServing(chart, 'b', props({ models: [{ name: 'other', format: 'onnx' }] })), (e: unknown) => {
     assert.ok(e instanceof SpecError);
-    assert.equal(e.message, 'metadata.name: "vision" is already the name of the ModelServing serving/a in chart serving; their objects (Deployment, Service, ConfigMaps, ...) would have the same names: give each ModelServing of a chart its own name');
+    assert.equal(e.message, 'metadata.name: "vision" is already the name of the ModelServing serving/a in namespace default of chart serving; their objects (Deployment, Service, ConfigMaps, ...) would have the same names: give each ModelServing of a chart and namespace its own name');
     return true;
   });
-  // also below a plain construct of the same chart, and through ModelServingChart
+  // also below a plain construct of the same chart
   assert.throws(() => new ModelServing(new Construct(chart, 'group'), 'c', props()), /"vision" is already the name of the ModelServing serving\/a/);
-  assert.throws(() => new ModelServingChart(new App(), 'c', { specs: [tritonDoc(), tritonDoc({}, { namespace: 'other' })] }), /"m" is already the name of the ModelServing c\/m in chart c/);
   // the same name in two charts is fine, and so is a failed construct: its name is not taken
   new ModelServing(new Chart(chart.node.scope!, 'other'), 'a', props());
   const fresh = new Chart(new App(), 'fresh');
   assert.throws(() => new ModelServing(fresh, 'bad', props({ replicas: -1 })), /spec.replicas/);
   new ModelServing(fresh, 'good', props());
+});
+
+test('accepts ModelServing of the same name in different namespaces of one chart: their objects do not collide', () => {
+  const chart = new Chart(new App(), 'serving');
+  new ModelServing(chart, 'a', props({ namespace: 'team-a' }));
+  new ModelServing(chart, 'b', props({ namespace: 'team-b' }));
+  const objects = chart.toJson();
+  const deployments = all(objects, 'Deployment').map((d) => `${d.metadata.namespace}/${d.metadata.name}`);
+  assert.deepEqual(deployments, ['team-a/vision', 'team-b/vision']);
+});
+
+test('refuses two ModelServing of one chart whose objects clash (foo and foo-metrics: Service foo-metrics), as the file rule does', () => {
+  const chart = new Chart(new App(), 'serving');
+  new ModelServing(chart, 'first', props({ name: 'foo' }));
+  assert.throws(() => new ModelServing(chart, 'second', props({ name: 'foo-metrics' })), (e: unknown) => {
+    assert.ok(e instanceof SpecError);
+    assert.equal(e.message, 'metadata.name: "foo-metrics" and the ModelServing serving/first ("foo") of chart serving both write Service/foo-metrics in namespace default: one would overwrite the other; rename one of them');
+    return true;
+  });
+  // ModelServingChart: the same rule, and a clear refusal of one name twice (its construct IDs are the names)
+  assert.throws(() => new ModelServingChart(new App(), 'c', { specs: [tritonDoc({}, { name: 'bar' }), tritonDoc({}, { name: 'bar-metrics' })] }),
+    /: metadata\.name: "bar-metrics" and the ModelServing c\/bar \("bar"\) of chart c both write Service\/bar-metrics in namespace ml: one would overwrite the other; rename one of them$/);
+  // in another namespace the objects do not clash
+  new ModelServingChart(new App(), 'c', { specs: [tritonDoc({}, { name: 'bar' }), tritonDoc({}, { name: 'bar-metrics', namespace: 'other' })] });
+});
+
+test('refuses two specs of the same name in one ModelServingChart, even in different namespaces, saying why', () => {
+  assert.throws(() => new ModelServingChart(new App(), 'c', { specs: [tritonDoc(), tritonDoc({}, { namespace: 'other' })] }), (e: unknown) => {
+    assert.ok(e instanceof SpecError);
+    assert.equal(e.message, 'metadata.name: "m" is also the name of spec 1 of this ModelServingChart (spec 2, namespace other): the chart uses each spec\'s name as its construct ID, so names must be unique in a chart; put specs of the same name in separate charts');
+    return true;
+  });
+});
+
+test('refuses a ModelServing that would write one object twice (a blue-green track named epp next to the endpoint picker)', () => {
+  const chart = new Chart(new App(), 'serving');
+  const llm = {
+    name: 'chat', namespace: 'llm', runtime: 'vllm', models: [{ name: 'llama', format: 'huggingface' }],
+    repository: { huggingface: { modelId: 'meta-llama/Llama-3.1-8B-Instruct' } }, resources: { gpu: { count: 1 } },
+    gateway: { parentRef: { name: 'gw' } }, inferencePool: {}, networkPolicy: { allowFromNamespaces: ['gateway-system'] },
+    rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, epp: {} } },
+  } as unknown as ModelServingProps;
+  assert.throws(() => new ModelServing(chart, 'chat', llm), (e: unknown) => {
+    assert.ok(e instanceof SpecError);
+    assert.equal(e.message, 'spec.rollout.tracks.epp: track "epp" and the endpoint picker of spec.inferencePool both write Deployment/chat-epp in namespace llm: one would overwrite the other; choose another track name');
+    return true;
+  });
+  assert.equal(chart.node.children.length, 0);
 });
 
 test('escape hatches: the track Deployments, Services and any object are typed and take a JsonPatch', () => {

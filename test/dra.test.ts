@@ -161,6 +161,24 @@ test('refuses the device plugin\'s resourceName and product together with a clai
   ].join('\n'));
 });
 
+test('refuses TensorRT plans (format tensorrt, or built by spec.models[].build) with a claim, once, saying why', () => {
+  const WHY = 'a plan loads only on the GPU architecture it was built for, so it is checked against, built on and named after resources.gpu.product, ' +
+    'the device plugin\'s node label nvidia.com/gpu.product; a claim\'s devices are chosen by the DRA driver, not by that label (and its CEL selectors are not read for this): ' +
+    'request the GPU with resources.gpu.count and resources.gpu.product';
+  const plan = { name: 'detector', format: 'tensorrt' };
+  // one refusal, whether product is set (which a claim refuses too) or missing (which a plan requires without a claim)
+  for (const gpu of [{ count: 1, claim: {} }, { count: 1, product: 'NVIDIA-L4', claim: {} }]) {
+    assert.equal(specErrors(tritonDoc({ models: [plan], resources: { gpu } })), `spec.yaml: spec.resources.gpu.claim: cannot serve TensorRT plans (spec.models[0] "detector"): ${WHY}`);
+  }
+  const built = { name: 'yolo', format: 'tensorrt', versions: [1], build: { tensorrt: {} } };
+  assert.equal(specErrors(tritonDoc({
+    models: [{ name: 'resnet50', format: 'onnx' }, built], repository: { pvc: { claimName: 'models', readOnly: false } },
+    resources: { gpu: { count: 1, claim: { selectors: ["device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'"] } } },
+  })), `spec.yaml: spec.resources.gpu.claim: cannot serve TensorRT plans (spec.models[1] "yolo"): ${WHY}`);
+  // without a claim, the plan runs on the device plugin's GPU of the pinned product
+  assert.equal(specErrors(tritonDoc({ models: [plan], resources: { gpu: { count: 1, product: 'NVIDIA-L4' } } })), undefined);
+});
+
 test('refuses sharing settings that do not belong to the strategy or the device class', () => {
   assert.equal(specErrors(claimDoc({ deviceClassName: 'mig.nvidia.com', sharing: { strategy: 'MPS', interval: 'Short' } })), [
     'spec.yaml: spec.resources.gpu.claim.sharing.interval: applies to strategy TimeSlicing (strategy is MPS)',

@@ -55,6 +55,27 @@ test('refuses a GPU product listed in nodeAffinity that the image cannot run, at
     'spec.yaml: spec.nodeAffinity.required[0].values[1]: Tesla-P4 (Pascal, compute capability 6.1) cannot run the default image nvcr.io/nvidia/tritonserver:26.07-py3: its CUDA 13.3 build supports compute capability 7.5 and newer; pin spec.image to nvcr.io/nvidia/tritonserver:25.07-py3 (CUDA 12.9) or choose a GPU of compute capability 7.5 or newer');
 });
 
+test('refuses a GPU product pinned by spec.nodeSelector or spec.edge.nodeSelector that the image cannot run, at that label', () => {
+  const TAIL = 'cannot run the default image nvcr.io/nvidia/tritonserver:26.07-py3: its CUDA 13.3 build supports compute capability 7.5 and newer; pin spec.image to nvcr.io/nvidia/tritonserver:25.07-py3 (CUDA 12.9) or choose a GPU of compute capability 7.5 or newer';
+  assert.equal(specErrors(tritonDoc({ nodeSelector: { 'nvidia.com/gpu.product': 'Tesla-P4' } })),
+    `spec.yaml: spec.nodeSelector["nvidia.com/gpu.product"]: Tesla-P4 (Pascal, compute capability 6.1) ${TAIL}`);
+  assert.equal(specErrors(tritonDoc({ mode: 'edge', repository: { uri: 's3://b/m' }, edge: { nodeSelector: { 'nvidia.com/gpu.product': V100 } } })),
+    `spec.yaml: spec.edge.nodeSelector["nvidia.com/gpu.product"]: ${V100} (Volta, compute capability 7.0) ${TAIL}`);
+  assert.equal(specErrors(tritonDoc({ nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } })), undefined);
+});
+
+test('refuses a nodeSelector GPU product that contradicts resources.gpu.product or a nodeAffinity product requirement', () => {
+  assert.equal(specErrors(tritonDoc({
+    resources: { gpu: { count: 1, product: 'NVIDIA-L4' } },
+    nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-A100-SXM4-80GB' },
+    nodeAffinity: { required: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-L4'] }] },
+  })), [
+    'spec.yaml: spec.nodeSelector["nvidia.com/gpu.product"]: ("NVIDIA-A100-SXM4-80GB") contradicts spec.resources.gpu.product (NVIDIA-L4): no node could run the pods',
+    'spec.yaml: spec.nodeAffinity.required[0]: nvidia.com/gpu.product In [NVIDIA-L4] excludes spec.nodeSelector["nvidia.com/gpu.product"] (NVIDIA-A100-SXM4-80GB): no node could run the pods',
+  ].join('\n'));
+  assert.equal(specErrors(tritonDoc({ resources: { gpu: { count: 1, product: 'NVIDIA-L4' } }, nodeSelector: { 'nvidia.com/gpu.product': 'NVIDIA-L4' } })), undefined);
+});
+
 test('refuses a V100 for vLLM whatever the CUDA build: vLLM needs compute capability 7.5', () => {
   const doc = (image?: string) => ({
     apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm' },

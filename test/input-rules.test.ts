@@ -209,6 +209,23 @@ test('refuses subPath and model paths with ".." (they would leave the volume)', 
   assert.equal(specErrors(tritonDoc({ repository: { pvc: { claimName: 'models', subPath: 'v1..2/models' } } })), undefined);
 });
 
+test('refuses an image volume subPath with ".." (main and track repositories), which would leave the image', () => {
+  const image = (subPath: string) => ({ image: { reference: 'registry.example.com/models:1', subPath } });
+  assert.equal(specErrors(tritonDoc({
+    repository: image('../etc'),
+    rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: image('models/../../x') } } },
+  })), [
+    'spec.yaml: spec.repository.image.subPath: "../etc" must not contain ".." (it would leave the volume)',
+    'spec.yaml: spec.rollout.tracks.green.repository.image.subPath: "models/../../x" must not contain ".." (it would leave the volume)',
+  ].join('\n'));
+  assert.equal(specErrors(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: { repository: image('..') } } })),
+    'spec.yaml: spec.rollout.canary.repository.image.subPath: ".." must not contain ".." (it would leave the volume)');
+  // a name that only contains two dots is a directory name, and is mounted as given
+  const deploy = find(synth(tritonDoc({ repository: image('v1..2/models') })), 'Deployment');
+  assert.equal(deploy.spec.template.spec.initContainers.flatMap((c: any) => c.volumeMounts ?? []).concat(deploy.spec.template.spec.containers[0].volumeMounts)
+    .find((m: any) => m.name === 'model-store').subPath, 'v1..2/models');
+});
+
 test('refuses annotations over the 256 KiB object limit', () => {
   const big = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`example.com/a${i}`, 'x'.repeat(65536)]));
   assert.equal(specErrors(tritonDoc({}, { annotations: big(4) })),
@@ -222,4 +239,25 @@ test('an accepted large annotation set is copied onto the objects as given', () 
   const annotations = { 'example.com/note': 'y'.repeat(60000) };
   const svc = find(synth(tritonDoc({}, { annotations })), 'Service', 'm');
   assert.equal(svc.metadata.annotations['example.com/note'].length, 60000);
+});
+
+test('refuses pod annotations that, with the generated config hash, exceed the 256 KiB limit of the pod template', () => {
+  // 262144 - 25 (model-serving/config-hash) - 16 (its value) = 262103 bytes are left for podAnnotations
+  const pod = (valueBytes: number) => ({ 'example.com/blob': 'x'.repeat(valueBytes) });
+  const key = 'example.com/blob'.length;
+  assert.equal(specErrors(tritonDoc({ podAnnotations: pod(262103 - key + 1) })),
+    'spec.yaml: spec.podAnnotations: 262104 bytes, with the 41 bytes of the generated model-serving/config-hash annotation on the same pod template: Kubernetes allows 262144 bytes (256 KiB) of annotation keys and values per object');
+  const objs = synth(tritonDoc({ podAnnotations: pod(262103 - key) }));
+  const annotations = find(objs, 'Deployment').spec.template.metadata.annotations;
+  // exactly the limit: the rule counts what the pod template carries
+  assert.equal(Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v as string), 0), 262144);
+});
+
+test('accepts an annotation value over 64 KiB: Kubernetes bounds only the total per object (label values stay 63 characters)', () => {
+  const big = 'y'.repeat(100000);
+  const objs = synth(tritonDoc({ podAnnotations: { 'example.com/pod': big } }, { annotations: { 'example.com/note': big } }));
+  assert.equal(find(objs, 'Service', 'm').metadata.annotations['example.com/note'].length, 100000);
+  assert.equal(find(objs, 'Deployment').spec.template.metadata.annotations['example.com/pod'].length, 100000);
+  assert.equal(specErrors(tritonDoc({ podLabels: { team: 'y'.repeat(64) } })),
+    `spec.yaml: spec.podLabels["team"]: label value "${'y'.repeat(64)}" must be at most 63 characters of [A-Za-z0-9-_.], starting and ending with a letter or digit`);
 });

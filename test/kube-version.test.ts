@@ -1,7 +1,8 @@
 /** The target Kubernetes version: accepted values, refusals of features the target lacks, fallbacks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
@@ -11,6 +12,8 @@ import { resolveKubeVersion, kubeAtLeast, DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_V
 import { ModelServing, KUBE_VERSION_CONTEXT, propsFromDocument } from '../lib/constructs/model-serving';
 import { synthesizeSpecs } from '../lib/synth';
 import { tritonDoc, container, find } from './support/synth';
+import { vllmPoolDoc } from './support/llm';
+import { synthesizeApp } from '../apps/main';
 
 const batch = tritonDoc({ mode: 'batch', batch: { input: 's3://data/in/', output: 's3://data/out/' } });
 
@@ -87,4 +90,35 @@ test('the preStop pause uses the sleep action from 1.30 and sleep in the contain
   const pre = (v: string) => container(find(synthesizeSpecs([tritonDoc()], { kubeVersion: v })[0].objects, 'Deployment')).lifecycle.preStop;
   assert.deepEqual(pre('1.30'), { sleep: { seconds: 15 } });
   assert.deepEqual(pre('1.29'), { exec: { command: ['sleep', '15'] } });
+});
+
+test('refuses, in npm run synth (apps/main.ts), a spec the target lacks a feature for: MODEL_SERVING_KUBE_VERSION, else the cdk8s context, chooses the target', () => {
+  // HPA scale to zero behind an inference pool needs Kubernetes 1.37
+  const dir = mkdtempSync(join(tmpdir(), 'ms-app-'));
+  const spec = join(dir, 'chat.yaml');
+  writeFileSync(spec, JSON.stringify(vllmPoolDoc({
+    gateway: { parentRef: { name: 'gw' }, timeoutSeconds: 3600 },
+    autoscaling: { minReplicas: 0, maxReplicas: 4, targetKvCacheUtilization: 0.8 },
+  })));
+  const NEEDS = `${spec}: spec.autoscaling.minReplicas: 0 with engine hpa (scale to zero behind spec.inferencePool; engine keda scales to zero on any release) needs HPA minReplicas 0 (feature gate HPAScaleToZero, beta on by default in 1.37), which Kubernetes 1.37 has; the target is 1.35 (--kube-version)`;
+  const env = (extra: Record<string, string>) => ({ ...process.env, MODEL_SERVING_SPECS: spec, MODEL_SERVING_KUBE_VERSION: '', CDK8S_OUTDIR: join(dir, 'dist'), ...extra });
+  // the entry point cdk8s runs (cdk8s.yaml: npx tsx apps/main.ts)
+  const cli = (extra: Record<string, string>) => spawnSync(process.execPath, ['--import', 'tsx', 'apps/main.ts'], { env: env(extra), encoding: 'utf8' });
+  const refused = cli({});
+  assert.equal(refused.status, 1);
+  assert.equal(refused.stderr, `${NEEDS}\n`);
+  assert.equal(existsSync(join(dir, 'dist', 'chat.k8s.yaml')), false);
+  const accepted = cli({ MODEL_SERVING_KUBE_VERSION: '1.37' });
+  assert.equal(accepted.status, 0, accepted.stderr);
+  assert.match(readFileSync(join(dir, 'dist', 'chat.k8s.yaml'), 'utf8'), /kind: HorizontalPodAutoscaler[\s\S]*minReplicas: 0/);
+  // the App's context gives the target when the variable is not set; the variable wins over it
+  const app = (version: string) => {
+    const a = new App({ outdir: join(dir, `ctx-${version}`) });
+    a.node.setContext(KUBE_VERSION_CONTEXT, version);
+    return a;
+  };
+  assert.equal(synthesizeApp(app('1.37'), env({})), undefined);
+  assert.ok(existsSync(join(dir, 'ctx-1.37', 'chat.k8s.yaml')));
+  assert.equal(synthesizeApp(app('1.37'), env({ MODEL_SERVING_KUBE_VERSION: '1.35' })), NEEDS);
+  assert.equal(synthesizeApp(app('1.9'), env({})), `cdk8s context model-serving/kube-version: 1.9 is not a target this version of cdk8s-model-serving knows: use 1.28 to 1.37 (supported upstream: 1.35, 1.36, 1.37)`);
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { lintDocument } from '../lib/lint';
 import { main } from '../lib/cli/main';
 import { tritonDoc } from './support/synth';
+import { vllmPoolDoc } from './support/llm';
 
 const paths = (doc: any, o = {}) => lintDocument(doc, o).map((w) => w.path);
 
@@ -50,4 +51,47 @@ test('warns on every TorchServe spec that upstream no longer patches it', () => 
   const w = lintDocument(doc).find((x) => x.path === 'spec.runtime')!;
   assert.match(w.message, /limited maintenance since 2025-02-28/);
   assert.equal(lintDocument(tritonDoc({ replicas: 2 })).some((x) => x.path === 'spec.runtime'), false);
+});
+
+test('reports a download (uri, or the Hugging Face cache without a claim) without repository.modelSize, naming the assumed 20Gi', () => {
+  const warnings = (doc: any) => lintDocument(doc).filter((w) => w.path.endsWith('.modelSize'));
+  const volume = (what: string) => `not set: the ${what} volume is sized for 20Gi of model files (sizeLimit and ephemeral-storage request 24Gi); ` +
+    'a larger model fills it and the kubelet evicts the pod; set it to the size of the model files';
+  assert.deepEqual(warnings(tritonDoc({
+    repository: { uri: 's3://models/resnet' }, gateway: { parentRef: { name: 'gw' } },
+    rollout: { strategy: 'canary', weight: 10, canary: { repository: { uri: 's3://models/resnet-next' } } },
+  })), [
+    { path: 'spec.repository.modelSize', message: volume('download') },
+    { path: 'spec.rollout.canary.repository.modelSize', message: volume('download') },
+  ]);
+  assert.deepEqual(warnings(vllmPoolDoc()), [{ path: 'spec.repository.modelSize', message: volume('Hugging Face cache') }]);
+  // sized, or not downloaded into the pod (a claim, a cache claim, an image volume): nothing to say
+  assert.deepEqual(warnings(tritonDoc({ repository: { uri: 's3://models/resnet', modelSize: '60Gi' } })), []);
+  assert.deepEqual(warnings(tritonDoc()), []);
+  assert.deepEqual(warnings(vllmPoolDoc({ repository: { huggingface: { modelId: 'a/b', cacheClaimName: 'hf-cache' } } })), []);
+});
+
+test('reports an inference pool hold under the scheduling and image-pull margin the default hold allows for a cold start', () => {
+  const zero = (requestHoldSeconds: number) => vllmPoolDoc({
+    gateway: { parentRef: { name: 'gw' }, timeoutSeconds: 3600 }, inferencePool: { requestHoldSeconds },
+    autoscaling: { engine: 'keda', minReplicas: 0, maxReplicas: 3, keda: { serverAddress: 'http://prometheus.monitoring:9090', threshold: 5 } },
+  });
+  const hold = (doc: any) => lintDocument(doc).filter((w) => w.path === 'spec.inferencePool.requestHoldSeconds');
+  // startup budget 1800 s + 45 s for the autoscaler: the rules refuse 1845 s or less, the default adds 600 s
+  assert.deepEqual(hold(zero(2000)), [{
+    path: 'spec.inferencePool.requestHoldSeconds',
+    message: '(2000) leaves 155s for scheduling, a GPU node coming up and the image pull before the startup budget (startupTimeoutSeconds 1800) and the autoscaler\'s 45s; ' +
+      'the default hold allows 600s for them (2445s in all): on a cold start the picker may drop held requests before the first pod is ready',
+  }]);
+  assert.deepEqual(hold(zero(2445)), []);
+});
+
+test('reports a tracing endpoint on the OTLP/gRPC port or without the /v1/traces path (both runtimes post OTLP/HTTP to the URL as given)', () => {
+  const tracing = (endpoint: string) => lintDocument(tritonDoc({ tracing: { endpoint } })).filter((w) => w.path === 'spec.tracing.endpoint').map((w) => w.message);
+  const GRPC = 'port 4317 is the OpenTelemetry collector\'s OTLP/gRPC port, and both runtimes send OTLP/HTTP: use the collector\'s OTLP/HTTP receiver (port 4318 by default), e.g. http://otel-collector.observability:4318/v1/traces';
+  const path = (p: string) => `path "${p}" is not /v1/traces: both runtimes post spans to the URL exactly as given (nothing is appended), and the collector's OTLP/HTTP receiver takes traces on /v1/traces unless its traces_url_path says otherwise; end the URL with /v1/traces`;
+  assert.deepEqual(tracing('http://otel-collector.observability:4317'), [GRPC, path('/')]);
+  assert.deepEqual(tracing('http://otel-collector.observability:4317/v1/traces'), [GRPC]);
+  assert.deepEqual(tracing('https://otel.example.org/otlp'), [path('/otlp')]);
+  assert.deepEqual(tracing('http://otel-collector.observability:4318/v1/traces'), []);
 });

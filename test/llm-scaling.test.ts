@@ -187,10 +187,18 @@ test('refuses a request hold shorter than a cold start', () => {
     '(one scrape of the picker and one autoscaler evaluation); the picker would drop held requests before the first pod is ready');
 });
 
-test('refuses scale to zero without a Gateway request timeout, or with one shorter than the hold', () => {
+test('refuses scale to zero when the route\'s request timeout (spec.gateway.timeoutSeconds, else vLLM\'s 3600 s route default) is shorter than the hold', () => {
+  // the default hold (45 s for the autoscaler + 600 s margin + vLLM's 1800 s startup budget) fits vLLM's route default
   const doc = kedaZero();
   delete (doc.spec as any).gateway.timeoutSeconds;
-  assert.equal(specErrors(doc), 'spec.yaml: spec.gateway.timeoutSeconds: is required with autoscaling.minReplicas 0 and spec.inferencePool: set it to at least the picker\'s hold (2445s), or the Gateway may end a request that waits for a cold start (its default request timeout can be much shorter)');
+  assert.equal(specErrors(doc), undefined);
+  const route = find(synth(doc), 'HTTPRoute');
+  assert.deepEqual(route.spec.rules.map((r: K8sObject) => r.timeouts.request), ['3600s']);
+  // a longer startup budget makes the default hold longer than the route default: the field is required
+  (doc.spec as any).startupTimeoutSeconds = 3600;
+  assert.equal(specErrors(doc), 'spec.yaml: spec.gateway.timeoutSeconds: is required with autoscaling.minReplicas 0 and spec.inferencePool: the route\'s default request timeout for runtime vllm (3600s) is shorter than the picker\'s hold (4245s: startupTimeoutSeconds 3600 + 600s for scheduling and the image pull + 45s for the autoscaler), so the Gateway would end requests still waiting for a cold start; set it to at least 4245');
+  (doc.spec as any).gateway.timeoutSeconds = 4245;
+  assert.equal(specErrors(doc), undefined);
   assert.equal(specErrors(kedaZero({ gateway: { parentRef: { name: 'gw' }, timeoutSeconds: 600 }, startupTimeoutSeconds: 300, inferencePool: { requestHoldSeconds: 900 } })),
     'spec.yaml: spec.gateway.timeoutSeconds: (600) must be at least the picker\'s hold (900s, spec.inferencePool.requestHoldSeconds): the Gateway would end requests still waiting for a cold start');
 });

@@ -10,6 +10,9 @@ import { generatedObjectKeys } from '../lib/model/names';
 import { loadSpecFiles } from '../lib/model/files';
 import { loadSpecFile } from '../lib/spec/load';
 import { main } from '../lib/cli/main';
+import { synthesizeSpecs } from '../lib/synth';
+import type { ModelServingDocument } from '../lib/spec/schema/spec';
+import { vllmPoolDoc } from './support/llm';
 
 const keysOf = (objs: K8sObject[]) => objs.filter((o) => o.kind !== 'PodDisruptionBudget').map((o) => `${o.kind}/${o.metadata.name}`).sort();
 const gateway = { parentRef: { name: 'gw' } };
@@ -91,4 +94,20 @@ test('model-serving validate reports a clash with the file and the field, and ex
   assert.equal(out, `${b}: metadata.name: "foo-metrics" and the spec foo (${a}, document 1) both write Service/foo-metrics in namespace ml: one would overwrite the other; rename one of them\n`);
   // kinds count: foo's ConfigMap foo-dashboard and spec foo-dashboard (whose ConfigMaps are foo-dashboard-config and -dashboard) do not clash
   assert.equal(main(['validate', a, writeSpecs([tritonDoc({}, { name: 'foo-dashboard' })])[0]], io), 0);
+});
+
+test('refuses one spec that would write an object twice, at the field that names it (a blue-green track named epp next to the endpoint picker)', () => {
+  const doc = vllmPoolDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, epp: {} } } });
+  // both Deployments would be chat-epp: the track's and the endpoint picker's
+  const keys = generatedObjectKeys(doc as unknown as ModelServingDocument);
+  assert.equal(keys.filter((k) => k === 'Deployment/chat-epp').length, 2);
+  const [f] = writeSpecs([doc]);
+  assert.deepEqual(loadSpecFiles([f]).issues, [{
+    file: f, path: 'spec.rollout.tracks.epp',
+    message: 'track "epp" and the endpoint picker of spec.inferencePool both write Deployment/chat-epp in namespace llm: one would overwrite the other; choose another track name',
+  }]);
+  // the library refuses it too (synthesizeSpecs builds a ModelServingChart), and another track name is fine
+  assert.throws(() => synthesizeSpecs([doc as unknown as ModelServingDocument]), /spec\.rollout\.tracks\.epp: track "epp" and the endpoint picker/);
+  const [ok] = writeSpecs([vllmPoolDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } } })]);
+  assert.deepEqual(loadSpecFiles([ok]).issues, []);
 });

@@ -5,6 +5,9 @@ import { specErrors, tritonDoc, synth, container, all } from './support/synth';
 import { lintDocument } from '../lib/lint';
 import { GENERATED_SECRET_ENV, looksLikeSecretName } from '../lib/spec/rules-secrets';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
+import { parseSpecs } from '../lib/spec/load';
+import { SpecError, redactCredentials } from '../lib/spec/errors';
+import { main } from '../lib/cli/main';
 
 const SECRET = 'hunter2-s3cr3t';
 const vllmDoc = (spec: Record<string, unknown> = {}) => ({
@@ -102,4 +105,66 @@ test('refuses server flags that take a secret in extraArgs, unless the value com
     'spec.yaml: spec.extraArgs[0]: --api-key takes a secret, and extraArgs are written into the manifest in plain text: put it in a Secret, add it to spec.env with secretKeyRef, and pass --api-key=$(NAME_OF_THAT_VARIABLE)',
     'spec.yaml: spec.extraArgs[2]: --hf-token takes a secret, and extraArgs are written into the manifest in plain text: put it in a Secret, add it to spec.env with secretKeyRef, and pass --hf-token=$(NAME_OF_THAT_VARIABLE)',
   ].join('\n'));
+});
+
+test('refuses a value that breaks its schema pattern without printing the password it quotes (KEDA serverAddress)', () => {
+  const err = specErrors(tritonDoc({ autoscaling: { engine: 'keda', maxReplicas: 3, keda: { serverAddress: `http://u:${SECRET}@prom:9090 x`, threshold: 5 } } }))!;
+  assert.equal(err, 'spec.yaml: spec.autoscaling.keda.serverAddress: "http://u:***@prom:9090 x" does not match ^https?://[^\\s]+$ (Prometheus URL (required for engine keda))');
+  assert.doesNotMatch(err, /hunter2/);
+});
+
+test('refuses an unpinned image with credentials without printing the password (spec.image, a track image, an image volume)', () => {
+  const err = specErrors(tritonDoc({
+    image: `bob:${SECRET}@registry.example.com/triton`,
+    repository: { image: { reference: `bob:${SECRET}@registry.example.com/models/resnet` } },
+    gateway: { parentRef: { name: 'gw' } },
+    rollout: { strategy: 'canary', weight: 10, canary: { image: `bob:p@ss:${SECRET}@registry.example.com/triton` } },
+  }))!;
+  const CREDENTIALS = 'contains credentials (user:password@registry), which would be written into the manifest in plain text: registry credentials belong in an image pull Secret';
+  const PINNED = "must be pinned to a tag or digest (no ':latest', no missing tag)";
+  assert.equal(err, [
+    `spec.yaml: spec.image: image "bob:***@registry.example.com/triton" ${PINNED}`,
+    `spec.yaml: spec.rollout.canary.image: image "bob:***@registry.example.com/triton" ${PINNED}`,
+    `spec.yaml: spec.repository.image.reference: image "bob:***@registry.example.com/models/resnet" ${PINNED}`,
+    `spec.yaml: spec.repository.image.reference: ${CREDENTIALS}`,
+    `spec.yaml: spec.image: ${CREDENTIALS}`,
+    `spec.yaml: spec.rollout.canary.image: ${CREDENTIALS}`,
+  ].join('\n'));
+  assert.doesNotMatch(err, /hunter2|p@ss/);
+});
+
+test('refuses a wrong literal without printing the password of the URL it quotes, in the error, its issues and the CLI JSON', () => {
+  const doc = { apiVersion: `http://u:${SECRET}@x`, kind: 'ModelServing' };
+  assert.equal(specErrors(doc), 'spec.yaml: apiVersion: must be model-serving/v1alpha1 (got "http://u:***@x")');
+  try {
+    parseSpecs(JSON.stringify(doc), 'spec.yaml');
+    assert.fail('accepted');
+  } catch (e) {
+    assert.ok(e instanceof SpecError);
+    assert.deepEqual(e.issues, [{ path: 'apiVersion', message: 'must be model-serving/v1alpha1 (got "http://u:***@x")', file: 'spec.yaml' }]);
+  }
+  let out = '';
+  const io = { out: (s: string) => (out += s), err: (s: string) => (out += s), stdin: () => JSON.stringify(doc) };
+  assert.equal(main(['validate', '--json', '-'], io), 1);
+  assert.deepEqual(JSON.parse(out).issues, [{ file: '<stdin>', path: 'apiVersion', message: 'must be model-serving/v1alpha1 (got "http://u:***@x")' }]);
+  assert.doesNotMatch(out, /hunter2/);
+});
+
+test('redactCredentials masks URL and registry passwords (also ones holding @), and keeps digests and e-mail addresses', () => {
+  assert.equal(redactCredentials('"http://u:p@ss@h:9/x?y@z" and https://tok@github.com/o'), '"http://u:***@h:9/x?y@z" and https://***@github.com/o');
+  assert.equal(redactCredentials('image "bob:hun@ter3@registry.example.com/t" x'), 'image "bob:***@registry.example.com/t" x');
+  for (const kept of ['nvcr.io/nvidia/tritonserver:25.01-py3@sha256:abcd', '"tritonserver:25.01@sha256:abcd" a/b', 'ops@example.com', 's3://bucket/a@b']) {
+    assert.equal(redactCredentials(kept), kept);
+  }
+});
+
+test('refuses credentials in every image reference: an image volume of the spec and of each track, even when pinned', () => {
+  const ref = (tag: string) => ({ image: { reference: `bob:${SECRET}@registry.example.com/models/resnet:${tag}` } });
+  const err = specErrors(tritonDoc({
+    repository: ref('1'),
+    rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: ref('2') } } },
+  }))!;
+  const CREDENTIALS = 'contains credentials (user:password@registry), which would be written into the manifest in plain text: registry credentials belong in an image pull Secret';
+  assert.equal(err, [`spec.yaml: spec.repository.image.reference: ${CREDENTIALS}`, `spec.yaml: spec.rollout.tracks.green.repository.image.reference: ${CREDENTIALS}`].join('\n'));
+  assert.doesNotMatch(err, /hunter2/);
 });

@@ -9,6 +9,7 @@ import { assertValidObjects } from './support/k8s-validate';
 import { ModelServingChart } from '../lib/constructs/chart';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
+import { vllmPoolDoc } from './support/llm';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
 const NEXT_IMAGE = 'nvcr.io/nvidia/tritonserver:26.07-py3';
@@ -314,6 +315,34 @@ test('refuses blue-green without two tracks, without an active track, or with ca
     'spec.yaml: spec.rollout.weight: applies to strategy canary only',
     'spec.yaml: spec.rollout.canary: applies to strategy canary only',
   ].join('\n'));
+});
+
+test('refuses a blue-green track named stable: the primary track\'s pods carry that track label', () => {
+  assert.equal(blueGreenWith({ active: 'blue', tracks: { blue: {}, stable: {} } }),
+    'spec.yaml: spec.rollout.tracks.stable: "stable" is the pod label (model-serving/track) of the primary track, whichever track that is: a track of this name would share it, ' +
+    'and the primary Deployment\'s selector and the Services would select the other track\'s pods too; name the tracks e.g. blue and green');
+  // what the rule prevents: the primary track (blue) and a track named stable would carry the same pod label
+  const objs = synth(tritonDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } } }));
+  assert.deepEqual(all(objs, 'Deployment').map((d) => [d.metadata.name, d.spec.template.metadata.labels['model-serving/track']]), [['m', 'stable'], ['m-green', 'green']]);
+});
+
+test('refuses scale to zero with a rollout unless an inference pool\'s endpoint picker wakes every track', () => {
+  const PROM = 'http://prometheus-operated.monitoring:9090';
+  const keda = { engine: 'keda', minReplicas: 0, maxReplicas: 4, keda: { serverAddress: PROM, threshold: 10, query: 'sum(rate(nv_inference_request_success{job="m-metrics"}[2m]))' } };
+  const reads = '(a KEDA query gets the track\'s model_serving_track matcher, HPA metrics come from the track\'s pods)';
+  const noPool = `spec.yaml: spec.autoscaling.minReplicas: 0 cannot be used with spec.rollout: each track's autoscaler reads only its own track's pods ${reads}, and a track at zero has no pods and so no samples: ` +
+    'it would never scale up again; keep minReplicas at 1 or more, or serve behind spec.inferencePool, whose endpoint picker sees the requests held for a track at zero';
+  assert.equal(specErrors(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: { image: NEXT_IMAGE } }, autoscaling: keda })), noPool);
+  assert.equal(specErrors(tritonDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } }, autoscaling: keda })), noPool);
+  // behind an inference pool: a canary's tracks each have a pool and a picker trigger; a blue-green preview track has none
+  const kedaZero = { engine: 'keda', minReplicas: 0, maxReplicas: 4, keda: { serverAddress: PROM, threshold: 10 } };
+  const gateway = { parentRef: { name: 'gw' }, timeoutSeconds: 3600 };
+  assert.equal(specErrors(vllmPoolDoc({ gateway, rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } }, autoscaling: kedaZero })),
+    `spec.yaml: spec.autoscaling.minReplicas: 0 cannot be used with a blueGreen spec.rollout: only the active track has an inference pool, whose endpoint picker wakes it from zero; the preview track's autoscaler reads only its own pods ${reads}, ` +
+    'and at zero it has none, so it would never scale up again; keep minReplicas at 1 or more');
+  const objs = synth(vllmPoolDoc({ gateway, rollout: { strategy: 'canary', weight: 10, canary: {} }, autoscaling: kedaZero }));
+  assert.deepEqual(all(objs, 'ScaledObject').map((o) => [o.metadata.name, o.spec.minReplicaCount, o.spec.triggers.some((t: K8sObject) => t.name === 'picker-in-flight')]),
+    [['chat', 0, true], ['chat-canary', 0, true]]);
 });
 
 test('refuses an active or primary track that is not among the tracks', () => {

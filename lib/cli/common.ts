@@ -4,7 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { escapeText, formatIssues, SpecIssue } from '../spec/errors';
+import { escapeText, formatIssues, redactCredentials, SpecIssue } from '../spec/errors';
 import { MAX_SPEC_BYTES, readBounded, type LoadedSpec } from '../spec/load';
 import { loadSpecFiles, type SpecText } from '../model/files';
 import { kubeVersionProblem, DEFAULT_KUBE_VERSION } from '../spec/kube-version';
@@ -123,9 +123,12 @@ export function reportIssues(issues: readonly SpecIssue[], io: Io): number {
   return exitFor(issues);
 }
 
-/** JSON that is safe on a terminal: JSON.stringify escapes C0 controls, this also escapes DEL, C1 and bidi controls. */
+/**
+ * JSON that is safe on a terminal: JSON.stringify escapes C0 controls, this also escapes DEL, C1 and bidi controls;
+ * credentials in every string are masked (`redactCredentials`), as in the text output.
+ */
 export function safeJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? redactCredentials(v) : v), 2).replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -7,8 +7,9 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Kube, KubeObject } from '../k8s/object';
 import { API_VERSION, KIND, ModelServingDocument } from '../spec/schema/spec';
 import { validateDocument } from '../spec/load';
-import { SpecError } from '../spec/errors';
+import { SpecError, SpecIssue } from '../spec/errors';
 import { ServingContext, ModelServingProps, Track, trackId } from '../model/context';
+import { generatedObjects, ownClashes, type GeneratedObject } from '../model/names';
 import { ModelRepository } from './model-repository';
 import { ModelWorkload } from './workload';
 import { ModelLeaderWorkerSet } from './multi-node';
@@ -48,8 +49,35 @@ function chartOf(scope: IConstruct): Chart {
   return Chart.of(scope); // throws cdk8s's own "cannot find a parent chart" error
 }
 
-/** The ModelServing names already used in each chart, with the construct path that uses each. */
-const NAMES_IN_CHART = new WeakMap<Chart, Map<string, string>>();
+/** What a ModelServing of a chart writes: its name and construct path, by `namespace\0Kind/name` of each object. */
+interface ObjectOwner {
+  readonly name: string;
+  readonly path: string;
+}
+const OBJECTS_IN_CHART = new WeakMap<Chart, Map<string, ObjectOwner>>();
+
+/**
+ * The objects of a new ModelServing (`name`, in `namespace`) that another ModelServing of the chart already writes
+ * (the rule of lib/model/names.ts for spec files): one issue per other ModelServing, at metadata.name.
+ */
+function chartClashes(chart: Chart, name: string, namespace: string, objects: readonly GeneratedObject[]): SpecIssue[] {
+  const written = OBJECTS_IN_CHART.get(chart);
+  if (!written) return [];
+  const issues: SpecIssue[] = [];
+  const reported = new Set<string>();
+  for (const o of objects) {
+    const prev = written.get(`${namespace}\0${o.key}`);
+    if (!prev || reported.has(prev.path)) continue;
+    reported.add(prev.path);
+    issues.push({
+      path: 'metadata.name',
+      message: prev.name === name
+        ? `"${name}" is already the name of the ModelServing ${prev.path} in namespace ${namespace} of chart ${chart.node.path || '(root)'}; their objects (Deployment, Service, ConfigMaps, ...) would have the same names: give each ModelServing of a chart and namespace its own name`
+        : `"${name}" and the ModelServing ${prev.path} ("${prev.name}") of chart ${chart.node.path || '(root)'} both write ${o.key} in namespace ${namespace}: one would overwrite the other; rename one of them`,
+    });
+  }
+  return issues;
+}
 
 /**
  * Serves the models of one spec. Construct IDs (a contract: they fix Pulumi URNs):
@@ -58,7 +86,8 @@ const NAMES_IN_CHART = new WeakMap<Chart, Map<string, string>>();
  * `Autoscaling`, `Services`, `Observability`, `Ingress`, `TrafficPolicy`, and one per concern.
  *
  * The namespace is `props.namespace`, else the namespace of the enclosing `Chart` (the cdk8s convention), else
- * `default`. Two ModelServing with the same name in one chart are refused: their objects would share names.
+ * `default`. Two ModelServing of one chart whose objects would have the same kind, name and namespace (the same
+ * name, or `foo` and `foo-metrics`) are refused, and so is a spec that would write one object twice.
  *
  * Escape hatches: the parts below are typed, so a field this library does not model can be set with cdk8s's
  * `addJsonPatch` (or `metadata.addLabel`/`addAnnotation`) on the object that needs it, e.g.
@@ -108,20 +137,22 @@ export class ModelServing extends Construct {
   readonly trafficPolicy: ModelTrafficPolicy;
 
   constructor(scope: Construct, id: string, props: ModelServingProps) {
+    // everything is checked before super(): a refused ModelServing leaves nothing in the tree (and cdk8s's
+    // duplicate-ID error, which says less, cannot come first)
     const chart = chartOf(scope);
     const namespace = props.namespace ?? chart.namespace;
-    const used = NAMES_IN_CHART.get(chart)?.get(props.name);
-    if (used !== undefined) {
-      throw new SpecError([{
-        path: 'metadata.name',
-        message: `"${props.name}" is already the name of the ModelServing ${used} in chart ${chart.node.path || '(root)'}; their objects (Deployment, Service, ConfigMaps, ...) would have the same names: give each ModelServing of a chart its own name`,
-      }]);
-    }
-    super(scope, id);
-    const kubeVersion = props.kubeVersion ?? this.node.tryGetContext(KUBE_VERSION_CONTEXT);
+    // the context of the new node is its parents' (it has none of its own yet)
+    const kubeVersion = props.kubeVersion ?? scope.node.tryGetContext(KUBE_VERSION_CONTEXT);
     const resolved: ModelServingProps = { ...props, namespace, kubeVersion };
-    const issues = validateDocument(documentFromProps(resolved), { kubeVersion });
+    const doc = documentFromProps(resolved);
+    const issues = validateDocument(doc, { kubeVersion });
     if (issues.length) throw new SpecError(issues);
+    // objects this spec writes twice, or that another ModelServing of the chart writes in the same namespace
+    const objects = generatedObjects(doc);
+    const ns = namespace ?? 'default';
+    const clashes = [...ownClashes(objects, ns), ...chartClashes(chart, props.name, ns, objects)];
+    if (clashes.length) throw new SpecError(clashes);
+    super(scope, id);
     const ctx = (this.context = new ServingContext(resolved));
     const repository = (this.repository = new ModelRepository(this, 'Repository', { context: ctx }));
     if (ctx.spec.resources?.gpu?.claim) this.gpuClaims = new ModelGpuClaims(this, 'GpuClaims', { context: ctx });
@@ -155,8 +186,9 @@ export class ModelServing extends Construct {
     if (ctx.spec.logging) this.logging = new ModelLogging(this, 'Logging', { context: ctx });
     const http = ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!;
     this.url = services ? `http://${ctx.name}.${ctx.namespace}.svc.cluster.local:${http.port}` : undefined;
-    if (!NAMES_IN_CHART.has(chart)) NAMES_IN_CHART.set(chart, new Map());
-    NAMES_IN_CHART.get(chart)!.set(ctx.name, this.node.path);
+    if (!OBJECTS_IN_CHART.has(chart)) OBJECTS_IN_CHART.set(chart, new Map());
+    const written = OBJECTS_IN_CHART.get(chart)!;
+    for (const o of objects) written.set(`${ns}\0${o.key}`, { name: ctx.name, path: this.node.path });
   }
 
   /** Every Kubernetes object of this ModelServing, in synthesis order. */

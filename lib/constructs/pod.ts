@@ -10,6 +10,7 @@ import { imageTag } from '../spec/image';
 import type { ServingContext, Track } from '../model/context';
 import { TRACK_LABEL } from '../model/context';
 import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSeconds } from '../model/resources';
+import { CONFIG_HASH_ANNOTATION, CONFIG_HASH_LENGTH } from '../spec/rules-input';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from '../model/security';
 import { gpuLimit, serverClaims, tracingFor } from './pod-platform';
@@ -73,7 +74,7 @@ export function preStopPause(ctx: ServingContext): api.LifecycleHandler {
 export function configHash(files: Record<string, string>): string {
   const h = createHash('sha256');
   for (const k of Object.keys(files).sort()) h.update(k).update('\0').update(files[k]).update('\0');
-  return h.digest('hex').slice(0, 16);
+  return h.digest('hex').slice(0, CONFIG_HASH_LENGTH);
 }
 
 function resources(ctx: ServingContext, track: Track): api.ResourceRequirements {
@@ -178,7 +179,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   return {
     // podLabels and podAnnotations first: the rules refuse the reserved keys, and the selector labels win regardless
     metadata: platformPodMetadata(ctx, { ...ctx.labels('model-server', imageTag(o.track.image)), [TRACK_LABEL]: o.track.label },
-      { 'model-serving/config-hash': configHash(o.configFiles) }),
+      { [CONFIG_HASH_ANNOTATION]: configHash(o.configFiles) }),
     spec: {
       ...platformPodFields(ctx),
       // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)

@@ -7,7 +7,7 @@ import type { ServingRuntime, RuntimeContext } from '../runtimes/types';
 import { getRuntime } from '../runtimes/registry';
 import { imageTag } from '../spec/image';
 import { resolveKubeVersion, kubeSupports, KubeFeature } from '../spec/kube-version';
-import { TRACK_SERIES_LABEL } from '../spec/rules-rollout';
+import { TRACK_SERIES_LABEL, PRIMARY_TRACK_LABEL } from '../spec/rules-rollout';
 
 /** Props of ModelServing: the spec, plus the metadata fields. */
 export interface ModelServingProps extends ModelServingSpec {
@@ -116,7 +116,7 @@ export class ServingContext {
     const versions = new Map((o?.models ?? []).map((m) => [m.name, m.versions]));
     return {
       key, role, primary,
-      label: primary ? 'stable' : key,
+      label: primary ? PRIMARY_TRACK_LABEL : key,
       name: primary ? this.name : `${this.name}-${key}`,
       image: o?.image ?? this.image,
       models: this.spec.models.map((m) => (versions.has(m.name) ? { ...m, versions: versions.get(m.name) } : m)),

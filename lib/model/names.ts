@@ -5,7 +5,7 @@
  */
 import type { ModelServingDocument } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
-import { ServingContext } from './context';
+import { ServingContext, type Track } from './context';
 import { poolPlans } from './pools';
 import { gpuClaimName, sharedClaim } from './gpu-claims';
 import { engineBuildJobs } from './engine-jobs';
@@ -13,30 +13,55 @@ import { engineBuildJobs } from './engine-jobs';
 /** A generated object: `Kind/name`, in the spec's namespace. */
 export type ObjectKey = `${string}/${string}`;
 
+/** A generated object and what in the spec makes it: the field a clash is reported at, and how a message names it. */
+export interface GeneratedObject {
+  readonly key: ObjectKey;
+  /** The field whose value names the object (a track key, spec.inferencePool, or metadata.name). */
+  readonly field: string;
+  /** The object's maker in a message: `track "epp"`, `the endpoint picker of spec.inferencePool`, `the spec`. */
+  readonly owner: string;
+}
+
 /**
  * The `Kind/name` of every namespaced object `doc` generates (what the constructs write, condition by condition),
  * except PodDisruptionBudgets (named like their Deployment).
  */
 export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
+  return generatedObjects(doc).map((o) => o.key);
+}
+
+/** Every namespaced object `doc` generates (as generatedObjectKeys), with the field that names it. */
+export function generatedObjects(doc: ModelServingDocument): GeneratedObject[] {
   const { name, namespace, labels, annotations } = doc.metadata;
   const ctx = new ServingContext({ ...doc.spec, name, namespace, labels, annotations });
   const spec = ctx.spec;
-  const out: ObjectKey[] = [];
-  const add = (kind: string, n: string) => out.push(`${kind}/${n}`);
+  const out: GeneratedObject[] = [];
+  const SPEC = { field: 'metadata.name', owner: 'the spec' };
+  let by = SPEC;
+  const add = (kind: string, n: string) => out.push({ key: `${kind}/${n}`, ...by });
+  // a track's objects are named after its key (the primary track's after the spec)
+  const trackPath = (t: Track) => (spec.rollout?.strategy === 'canary' ? 'spec.rollout.canary' : `spec.rollout.tracks.${t.key}`);
+  const forTrack = (t: Track, f: () => void) => {
+    by = t.primary ? SPEC : { field: trackPath(t), owner: `track "${t.key}"` };
+    f();
+    by = SPEC;
+  };
   if (!spec.serviceAccountName) add('ServiceAccount', name);
   // Repository: PersistentVolumeClaims the spec creates (one per distinct repository)
   const created = new Set<unknown>();
   for (const t of ctx.tracks) {
     if (!t.repository.pvc?.create || created.has(t.repository)) continue;
     created.add(t.repository);
-    add('PersistentVolumeClaim', t.repository === spec.repository ? `${name}-models` : `${name}-${t.key}-models`);
+    forTrack(t, () => add('PersistentVolumeClaim', t.repository === spec.repository ? `${name}-models` : `${name}-${t.key}-models`));
   }
   // Workload: the runtime's ConfigMap of each track, and the controller
   for (const t of ctx.tracks) {
-    if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
-    if (ctx.mode === 'online') add(spec.multiNode ? 'LeaderWorkerSet' : 'Deployment', spec.multiNode ? ctx.leaderWorkerSetName(t) : t.name);
-    // DRA GPU claims (lib/constructs/gpu-claims.ts): one per track
-    if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(ctx, t));
+    forTrack(t, () => {
+      if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
+      if (ctx.mode === 'online') add(spec.multiNode ? 'LeaderWorkerSet' : 'Deployment', spec.multiNode ? ctx.leaderWorkerSetName(t) : t.name);
+      // DRA GPU claims (lib/constructs/gpu-claims.ts): one per track
+      if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(ctx, t));
+    });
   }
   if (ctx.mode === 'edge') add('DaemonSet', name);
   if (ctx.mode === 'batch') {
@@ -47,11 +72,11 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
   const a = spec.autoscaling;
   if (a) {
     const hpa = (a.engine ?? 'hpa') === 'hpa';
-    for (const t of ctx.tracks) add(hpa ? 'HorizontalPodAutoscaler' : 'ScaledObject', t.name);
+    for (const t of ctx.tracks) forTrack(t, () => add(hpa ? 'HorizontalPodAutoscaler' : 'ScaledObject', t.name));
     const podsMetric = a.targetInferencesPerSecondPerPod ?? a.targetQueueTimeMilliseconds ?? a.targetPendingRequestsPerPod;
     if (hpa && podsMetric !== undefined) add('ConfigMap', `${name}-metrics-adapter-rule`);
   }
-  if (spec.verticalAutoscaling) for (const t of ctx.tracks) add('VerticalPodAutoscaler', t.name);
+  if (spec.verticalAutoscaling) for (const t of ctx.tracks) forTrack(t, () => add('VerticalPodAutoscaler', t.name));
   if (ctx.mode !== 'batch') {
     // Services: stable, preview or canary, metrics
     add('Service', name);
@@ -70,6 +95,7 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
     if (spec.gateway) add('HTTPRoute', name);
     // InferencePools and their endpoint pickers (lib/constructs/inference-pool.ts, endpoint-picker.ts)
     const pools = poolPlans(ctx);
+    by = { field: 'spec.inferencePool', owner: 'the endpoint picker of spec.inferencePool' };
     for (const p of pools) {
       add('InferencePool', p.name);
       for (const kind of ['ServiceAccount', 'Role', 'RoleBinding', 'ConfigMap', 'Deployment', 'Service']) add(kind, p.picker);
@@ -78,6 +104,7 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
       if (spec.networkPolicy?.enabled ?? true) add('NetworkPolicy', `${name}-epp`), add('NetworkPolicy', `${name}-epp-to-servers`);
       if (spec.monitoring?.serviceMonitor !== false) add('ServiceMonitor', `${name}-epp`);
     }
+    by = SPEC;
   }
   // TrafficPolicy: the NetworkPolicy (every mode). PodDisruptionBudgets are named like their track's Deployment,
   // so a budget can clash only where that Deployment does: they are not listed
@@ -90,6 +117,32 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
   // EngineBuild (lib/constructs/engine-build.ts, lib/model/engine-jobs.ts): one Job per distinct build
   for (const j of engineBuildJobs(ctx)) add('Job', j.name);
   return out;
+}
+
+/**
+ * Objects one spec would write twice (a blue-green track named `epp` next to spec.inferencePool: two Deployments
+ * `<name>-epp`). Reported at the field that names the second object (a track key rather than metadata.name).
+ */
+export function ownClashes(objects: readonly GeneratedObject[], namespace: string): SpecIssue[] {
+  const first = new Map<string, GeneratedObject>();
+  const issues: SpecIssue[] = [];
+  const reported = new Set<string>();
+  for (const o of objects) {
+    const prev = first.get(o.key);
+    if (!prev) {
+      first.set(o.key, o);
+      continue;
+    }
+    // the track's field when one of the two is a track's object: its key is the name to change
+    const [at, other] = prev.field.startsWith('spec.rollout.') && !o.field.startsWith('spec.rollout.') ? [prev, o] : [o, prev];
+    if (reported.has(`${at.field}\0${other.field}`)) continue;
+    reported.add(`${at.field}\0${other.field}`);
+    issues.push({
+      path: at.field,
+      message: `${at.owner} and ${other.owner} both write ${o.key} in namespace ${namespace}: one would overwrite the other; ${at.field.startsWith('spec.rollout.tracks.') ? 'choose another track name' : 'rename one of them'}`,
+    });
+  }
+  return issues;
 }
 
 /** A spec to check for clashes: its document and where it came from. */
@@ -105,16 +158,17 @@ const where = (s: NamedSpec) => `${s.document.metadata.name}${s.file ? ` (${s.fi
 /**
  * Every pair of specs of one namespace that would write an object of the same kind and name; reported at the
  * later spec's metadata.name, naming the object and the other spec. Specs of the same name are left to the
- * unique-name rule.
+ * unique-name rule. Also every object one spec would write twice (ownClashes).
  */
 export function nameClashes(specs: readonly NamedSpec[]): SpecIssue[] {
   const owners = new Map<string, NamedSpec>();
   const issues: SpecIssue[] = [];
-  if (specs.length < 2) return issues;
   for (const s of specs) {
     const ns = s.document.metadata.namespace ?? 'default';
+    const objects = generatedObjects(s.document);
+    issues.push(...ownClashes(objects, ns).map((i) => ({ ...(s.file !== undefined ? { file: s.file } : {}), ...i })));
     const reported = new Set<string>();
-    for (const k of new Set(generatedObjectKeys(s.document))) {
+    for (const k of new Set(objects.map((o) => o.key))) {
       const id = `${ns}\0${k}`;
       const prev = owners.get(id);
       if (!prev) {

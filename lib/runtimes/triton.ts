@@ -131,7 +131,8 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
     if (m.optimization?.tensorrt && !gpu) issues.push({ path: `${p}.optimization.tensorrt`, message: 'the TensorRT accelerator needs a GPU (set spec.resources.gpu)' });
     if (m.instanceGroup?.kind === 'GPU' && !gpu) issues.push({ path: `${p}.instanceGroup.kind`, message: 'GPU instances need a GPU (set spec.resources.gpu, or kind: CPU)' });
     if (m.format === 'tensorrt' && !gpu) issues.push({ path: `${p}.format`, message: 'a TensorRT plan runs on a GPU only (set spec.resources.gpu)' });
-    if (m.format === 'tensorrt' && gpu && !spec.resources?.gpu?.product) {
+    // with a DRA claim the plans are refused at spec.resources.gpu.claim (lib/spec/rules-platform.ts)
+    if (m.format === 'tensorrt' && gpu && !spec.resources?.gpu?.product && !spec.resources?.gpu?.claim) {
       issues.push({ path: 'spec.resources.gpu.product', message: `is required for model ${JSON.stringify(m.name)} (${p}, format tensorrt): a TensorRT plan loads only on the GPU architecture and TensorRT version it was built for; name the GPU product the plan was built on` });
     }
     if (m.dynamicBatching && !(m.maxBatchSize && m.maxBatchSize > 0)) {

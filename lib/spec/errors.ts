@@ -10,12 +10,54 @@ export interface SpecIssue {
   readonly io?: boolean;
 }
 
-/** Thrown when a spec breaks one or more rules. `issues` holds every problem, not only the first. */
+/**
+ * Thrown when a spec breaks one or more rules. `issues` holds every problem, not only the first, with
+ * credentials in quoted values masked (`redactIssue`), as in the message.
+ */
 export class SpecError extends Error {
-  constructor(readonly issues: readonly SpecIssue[], readonly file?: string) {
+  readonly issues: readonly SpecIssue[];
+  constructor(issues: readonly SpecIssue[], readonly file?: string) {
     super(formatIssues(issues, file));
+    this.issues = issues.map(redactIssue);
     this.name = 'SpecError';
   }
+}
+
+/**
+ * `scheme://user:password@` in any text: the userinfo of a URL, up to the last `@` before the host (a password
+ * may hold `@`). A userinfo without `:` is masked whole (`https://<token>@github.com`). A scheme starts where a run
+ * of scheme characters starts, so the scan takes linear time on long text.
+ */
+const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/)([^\s/?#]*)@/gi;
+/**
+ * `user:password@registry/...`, an image reference with credentials (up to the last `@` before the registry), as a word of its own (at the start, or after
+ * white space or a quote; a quote inside the password is only seen escaped, `\"`). A digest `name:tag@sha256:...`
+ * has no `/` after the `@`, so it is kept.
+ */
+const IMAGE_USERINFO = /(^|[\s"'`])([^\s"'`/@:\\]+):(?:[^\s"'`/\\]|\\.)*@(?=[^\s/@]+\/)/g;
+
+/**
+ * Text with every credential masked: `scheme://user:***@host`, `user:***@registry/image`. Every printed issue
+ * passes through it (formatIssues, SpecError.issues, the CLI's JSON), so a rule that quotes the user's value
+ * (a schema pattern, an unpinned image) never prints a password the user wrote into the spec.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return `${scheme}${colon < 0 ? '***' : `${userinfo.slice(0, colon)}:***`}@`;
+    })
+    .replace(IMAGE_USERINFO, (_m, before: string, user: string) => `${before}${user}:***@`);
+}
+
+/** An issue as it may be printed or handed on: credentials masked in its file, path and message. */
+export function redactIssue(i: SpecIssue): SpecIssue {
+  return {
+    ...i,
+    path: redactCredentials(i.path),
+    message: redactCredentials(i.message),
+    ...(i.file !== undefined ? { file: redactCredentials(i.file) } : {}),
+  };
 }
 
 /**
@@ -56,9 +98,12 @@ export function describeValue(v: unknown, source?: string): string {
   return JSON.stringify(v) ?? String(v);
 }
 
-/** `file: path: message`, one line per issue; user text has its control characters escaped. */
+/**
+ * `file: path: message`, one line per issue; user text has its control characters escaped and its credentials
+ * masked (`redactCredentials`).
+ */
 export function formatIssues(issues: readonly SpecIssue[], file?: string): string {
-  return issues.map((i) => escapeText(`${i.file ?? file ? `${i.file ?? file}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`)).join('\n');
+  return issues.map((i) => escapeText(redactCredentials(`${i.file ?? file ? `${i.file ?? file}: ` : ''}${i.path ? `${i.path}: ` : ''}${i.message}`))).join('\n');
 }
 
 /** JSON pointer (`/spec/models/0/name`) to the user's notation (`spec.models[0].name`). */

@@ -1,6 +1,6 @@
 /**
- * GPU generation vs image: a GPU product (resources.gpu.product, or an In requirement on nvidia.com/gpu.product
- * in nodeAffinity.required) whose compute capability is below what an image's CUDA build supports is refused,
+ * GPU generation vs image: a GPU product (resources.gpu.product, the nvidia.com/gpu.product label of
+ * spec.nodeSelector or spec.edge.nodeSelector, or an In requirement on it in nodeAffinity.required) whose compute capability is below what an image's CUDA build supports is refused,
  * naming both fields. Products come from lib/spec/gpu-products.ts, image builds from the image table
  * (lib/runtimes/images.ts) through each runtime's imageCuda.
  */
@@ -13,11 +13,26 @@ import { imageRow } from '../runtimes/images';
 /** The node label GPU Feature Discovery writes with the GPU's product name. */
 export const GPU_PRODUCT_LABEL = 'nvidia.com/gpu.product';
 
-/** The GPU products a spec pins, each with its field path. */
-export function pinnedProducts(spec: ModelServingSpec): { path: string; product: string }[] {
+const selectorPath = (base: string) => `${base}[${JSON.stringify(GPU_PRODUCT_LABEL)}]`;
+
+/**
+ * The single GPU products a spec requires, each with its field path: resources.gpu.product and the product label of
+ * spec.nodeSelector and spec.edge.nodeSelector (every node must carry each of them).
+ */
+export function exactProducts(spec: ModelServingSpec): { path: string; product: string }[] {
   const out: { path: string; product: string }[] = [];
   const product = spec.resources?.gpu?.product;
   if (product) out.push({ path: 'spec.resources.gpu.product', product });
+  for (const [base, selector] of [['spec.nodeSelector', spec.nodeSelector], ['spec.edge.nodeSelector', spec.edge?.nodeSelector]] as const) {
+    const v = selector?.[GPU_PRODUCT_LABEL];
+    if (v) out.push({ path: selectorPath(base), product: v });
+  }
+  return out;
+}
+
+/** The GPU products a spec pins, each with its field path: the exact ones, and each value of an In requirement. */
+export function pinnedProducts(spec: ModelServingSpec): { path: string; product: string }[] {
+  const out = exactProducts(spec);
   spec.nodeAffinity?.required?.forEach((r, i) => {
     if (r.key === GPU_PRODUCT_LABEL && r.operator === 'In') {
       (r.values ?? []).forEach((v, j) => out.push({ path: `spec.nodeAffinity.required[${i}].values[${j}]`, product: v }));
@@ -56,17 +71,28 @@ export function checkGpuImage(list: IssueList, spec: ModelServingSpec, mainImage
   }
 }
 
-/** resources.gpu.product must satisfy every nodeAffinity requirement on the product label. */
+/**
+ * The exact GPU products (resources.gpu.product, the nodeSelectors' product label) must agree with each other and
+ * satisfy every nodeAffinity requirement on the product label: otherwise no node could run the pods.
+ */
 export function checkGpuProductAffinity(list: IssueList, spec: ModelServingSpec): void {
-  const product = spec.resources?.gpu?.product;
-  if (!product) return;
+  const exact = exactProducts(spec);
+  // a nodeSelector product against resources.gpu.product (spec.edge.nodeSelector against spec.nodeSelector: rules-modes.ts)
+  const [first, ...rest] = exact;
+  if (first?.path === 'spec.resources.gpu.product') {
+    for (const e of rest) {
+      if (e.product !== first.product) list.add(e.path, `("${e.product}") contradicts spec.resources.gpu.product (${first.product}): no node could run the pods`);
+    }
+  }
   spec.nodeAffinity?.required?.forEach((r, i) => {
     if (r.key !== GPU_PRODUCT_LABEL) return;
     const values = r.values ?? [];
-    const excludes = (r.operator === 'In' && !values.includes(product)) || (r.operator === 'NotIn' && values.includes(product))
-      || r.operator === 'DoesNotExist';
-    if (excludes) {
-      list.add(`spec.nodeAffinity.required[${i}]`, `${GPU_PRODUCT_LABEL} ${r.operator}${values.length ? ` [${values.join(', ')}]` : ''} excludes spec.resources.gpu.product (${product}): no node could run the pods`);
+    for (const { path, product } of exact) {
+      const excludes = (r.operator === 'In' && !values.includes(product)) || (r.operator === 'NotIn' && values.includes(product))
+        || r.operator === 'DoesNotExist';
+      if (excludes) {
+        list.add(`spec.nodeAffinity.required[${i}]`, `${GPU_PRODUCT_LABEL} ${r.operator}${values.length ? ` [${values.join(', ')}]` : ''} excludes ${path} (${product}): no node could run the pods`);
+      }
     }
   });
 }

@@ -12,6 +12,10 @@ import { tolerantRule } from './partial';
 
 /** Kubernetes' limit on the annotations of one object: keys and values together (apimachinery TotalAnnotationSizeLimitB). */
 export const MAX_ANNOTATION_BYTES = 256 * 1024;
+/** The pod annotation that rolls the pods when their generated config changes (lib/constructs/pod.ts). */
+export const CONFIG_HASH_ANNOTATION = 'model-serving/config-hash';
+/** Hex characters of its value. */
+export const CONFIG_HASH_LENGTH = 16;
 
 /**
  * Kubernetes `IsExtendedResourceName` (pkg/apis/core/helper): a name with a domain prefix outside
@@ -110,13 +114,19 @@ function checkDescending(list: IssueList, path: string, value: string | undefine
   }
 }
 
+/** The subPaths of a repository's volume: the claim's and the image volume's (both become the model store mount's subPath). */
+function checkRepositoryPaths(list: IssueList, base: string, repo: ModelServingSpec['repository'] | undefined): void {
+  checkDescending(list, `${base}.pvc.subPath`, repo?.pvc?.subPath);
+  checkDescending(list, `${base}.image.subPath`, repo?.image?.subPath);
+}
+
 function checkPaths(list: IssueList, spec: ModelServingSpec): void {
-  checkDescending(list, 'spec.repository.pvc.subPath', spec.repository.pvc?.subPath);
+  checkRepositoryPaths(list, 'spec.repository', spec.repository);
   spec.models.forEach((m, i) => checkDescending(list, `spec.models[${i}].path`, m.path));
   const tracks = spec.rollout?.strategy === 'canary' ? { canary: spec.rollout.canary } : spec.rollout?.tracks ?? {};
   for (const [key, t] of Object.entries(tracks)) {
     const base = spec.rollout?.strategy === 'canary' ? 'spec.rollout.canary' : `spec.rollout.tracks.${key}`;
-    checkDescending(list, `${base}.repository.pvc.subPath`, t?.repository?.pvc?.subPath);
+    checkRepositoryPaths(list, `${base}.repository`, t?.repository);
   }
   // hostPath paths must not contain '..' either (Kubernetes validateHostPathVolumeSource: validatePathNoBacksteps)
   checkDescending(list, 'spec.edge.hostPathCache', spec.edge?.hostPathCache);
@@ -135,6 +145,12 @@ function checkAnnotationSize(list: IssueList, doc: ModelServingDocument): void {
   const ingress = bytes(doc.spec.ingress?.annotations);
   if (ingress && meta + ingress > MAX_ANNOTATION_BYTES) {
     list.add('spec.ingress.annotations', `${ingress} bytes, with the ${meta} bytes of metadata.annotations on the same Ingress: ${limit}`);
+  }
+  // the pod template (validated like a pod's metadata: kubernetes ValidatePodTemplateSpec) carries podAnnotations and the config hash
+  const pod = bytes(doc.spec.podAnnotations);
+  const generated = Buffer.byteLength(CONFIG_HASH_ANNOTATION) + CONFIG_HASH_LENGTH;
+  if (pod && pod + generated > MAX_ANNOTATION_BYTES) {
+    list.add('spec.podAnnotations', `${pod} bytes, with the ${generated} bytes of the generated ${CONFIG_HASH_ANNOTATION} annotation on the same pod template: ${limit}`);
   }
 }
 

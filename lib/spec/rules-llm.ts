@@ -7,7 +7,7 @@ import type { IssueList } from './errors';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
 import { checkImage } from './image';
 import { checkObjectStoreUri } from './uri';
-import { activationDelaySeconds, requestHoldSeconds, scalesToZero, startupSeconds } from './llm-plan';
+import { activationDelaySeconds, requestHoldSeconds, scalesToZero, startupSeconds, COLD_START_MARGIN_SECONDS } from './llm-plan';
 
 /** Runtimes with LLM support, for messages. */
 function llmRuntimes(): string {
@@ -50,12 +50,18 @@ function checkScaleToZero(list: IssueList, spec: ModelServingSpec): void {
     list.add('spec.inferencePool.requestHoldSeconds', `(${own}) must be longer than a cold start: startupTimeoutSeconds (${startup}) + ${activation}s for the autoscaler to see the first held request ` +
       '(one scrape of the picker and one autoscaler evaluation); the picker would drop held requests before the first pod is ready');
   }
+  // the HTTPRoute's request timeout: spec.gateway.timeoutSeconds, else the runtime's route default (lib/constructs/ingress.ts)
   const hold = requestHoldSeconds(spec, runtime);
   const timeout = spec.gateway?.timeoutSeconds;
-  if (spec.gateway && timeout === undefined) {
-    list.add('spec.gateway.timeoutSeconds', `is required with autoscaling.minReplicas 0 and spec.inferencePool: set it to at least the picker's hold (${hold}s), or the Gateway may end a request that waits for a cold start (its default request timeout can be much shorter)`);
+  const routeDefault = runtime.routeDefaults?.timeoutSeconds;
+  const holdText = own !== undefined ? `the picker's hold (${hold}s, spec.inferencePool.requestHoldSeconds)`
+    : `the picker's hold (${hold}s: startupTimeoutSeconds ${startup} + ${COLD_START_MARGIN_SECONDS}s for scheduling and the image pull + ${activation}s for the autoscaler)`;
+  if (spec.gateway && timeout === undefined && routeDefault === undefined) {
+    list.add('spec.gateway.timeoutSeconds', `is required with autoscaling.minReplicas 0 and spec.inferencePool: set it to at least ${holdText}, or the Gateway may end a request that waits for a cold start (its default request timeout can be much shorter)`);
+  } else if (spec.gateway && timeout === undefined && routeDefault! < hold) {
+    list.add('spec.gateway.timeoutSeconds', `is required with autoscaling.minReplicas 0 and spec.inferencePool: the route's default request timeout for runtime ${spec.runtime} (${routeDefault}s) is shorter than ${holdText}, so the Gateway would end requests still waiting for a cold start; set it to at least ${hold}`);
   } else if (timeout !== undefined && timeout < hold) {
-    list.add('spec.gateway.timeoutSeconds', `(${timeout}) must be at least the picker's hold (${hold}s, spec.inferencePool.requestHoldSeconds): the Gateway would end requests still waiting for a cold start`);
+    list.add('spec.gateway.timeoutSeconds', `(${timeout}) must be at least ${holdText}: the Gateway would end requests still waiting for a cold start`);
   }
   if (spec.monitoring?.serviceMonitor === false) {
     list.add('spec.monitoring.serviceMonitor', 'false leaves the endpoint picker unscraped, but autoscaling.minReplicas 0 scales up from zero on its held requests: keep the ServiceMonitor');

@@ -74,7 +74,14 @@ function checkClaim(list: IssueList, spec: ModelServingSpec): void {
   if (gpu.resourceName !== undefined) {
     list.add('spec.resources.gpu.resourceName', 'is the device plugin\'s extended resource; with spec.resources.gpu.claim the devices come from the claim\'s device class (use deviceClassName mig.nvidia.com for MIG)');
   }
-  if (gpu.product !== undefined) {
+  // TensorRT plans: a plan loads only on the GPU architecture it was built for, so the GPU product must be pinned where
+  // the plan checks, the plan's build Job and its file name read it (resources.gpu.product, the device plugin's label)
+  const plans = spec.models.flatMap((m, i) => (m.format === 'tensorrt' || m.build ? [`spec.models[${i}] ${JSON.stringify(m.name)}`] : []));
+  if (plans.length) {
+    list.add(base, `cannot serve TensorRT plans (${plans.join(', ')}): a plan loads only on the GPU architecture it was built for, so it is checked against, built on and named after ` +
+      'resources.gpu.product, the device plugin\'s node label nvidia.com/gpu.product; a claim\'s devices are chosen by the DRA driver, not by that label (and its CEL selectors are not read for this): ' +
+      'request the GPU with resources.gpu.count and resources.gpu.product');
+  } else if (gpu.product !== undefined) {
     list.add('spec.resources.gpu.product', `is GPU Feature Discovery's node label for the device plugin; with spec.resources.gpu.claim select the product with a CEL selector, e.g. device.attributes['${NVIDIA_GPU_CLASS}'].productName == 'NVIDIA L4'`);
   }
   c.selectors?.forEach((sel, i) => {

@@ -9,6 +9,7 @@ import { checkImage, imageRepoName } from './image';
 import { scopeQueryToTrack } from '../promql/track-scope';
 import { isZeroIntOrPercent } from './rules-input';
 import { getRuntime, RUNTIME_REGISTRY } from '../runtimes/registry';
+import { scalesToZero } from './llm-plan';
 
 /** The series label Prometheus makes of the pod label model-serving/track (ServiceMonitor podTargetLabels). */
 export const TRACK_SERIES_LABEL = 'model_serving_track';
@@ -64,6 +65,10 @@ export function checkRollout(list: IssueList, doc: ModelServingDocument): void {
   if (r.strategy === 'blueGreen') {
     const names = Object.keys(r.tracks ?? {});
     if (names.length !== 2) list.add('spec.rollout.tracks', `blueGreen needs exactly two tracks (found ${names.length})`);
+    if (names.includes(PRIMARY_TRACK_LABEL)) {
+      list.add(`spec.rollout.tracks.${PRIMARY_TRACK_LABEL}`, `"${PRIMARY_TRACK_LABEL}" is the pod label (model-serving/track) of the primary track, whichever track that is: a track of this name would share it, ` +
+        'and the primary Deployment\'s selector and the Services would select the other track\'s pods too; name the tracks e.g. blue and green');
+    }
     if (r.active === undefined) list.add('spec.rollout.active', 'is required for blueGreen (the track the stable Service selects)');
     else if (!names.includes(r.active)) list.add('spec.rollout.active', `track "${r.active}" is not in spec.rollout.tracks (${names.join(', ') || 'none'})`);
     if (r.primary !== undefined && !names.includes(r.primary)) list.add('spec.rollout.primary', `track "${r.primary}" is not in spec.rollout.tracks (${names.join(', ') || 'none'})`);
@@ -88,6 +93,29 @@ export function checkRollout(list: IssueList, doc: ModelServingDocument): void {
     }
   }
   checkTrackScopedQuery(list, doc);
+  checkScaleToZeroTracks(list, spec);
+}
+
+/** The pod label value of the primary track (lib/model/context.ts): a blue-green track of this name would share it. */
+export const PRIMARY_TRACK_LABEL = 'stable';
+
+/**
+ * Scale to zero with a rollout: each track's autoscaler reads its own track's pods (the KEDA query gets the track's
+ * matcher), and a track at zero has none, so nothing would ever scale it up again. Only the endpoint picker of an
+ * inference pool sees requests while no pod exists (lib/constructs/llm-scaling.ts), and a track has a pool when it
+ * is routed: both tracks of a canary, only the active track of a blue-green rollout (lib/model/pools.ts).
+ */
+function checkScaleToZeroTracks(list: IssueList, spec: ModelServingSpec): void {
+  const r = spec.rollout;
+  if (!r || !spec.autoscaling || (spec.autoscaling.minReplicas ?? 1) !== 0) return;
+  const reads = `(a KEDA query gets the track's ${TRACK_SERIES_LABEL} matcher, HPA metrics come from the track's pods)`;
+  if (!scalesToZero(spec)) {
+    list.add('spec.autoscaling.minReplicas', `0 cannot be used with spec.rollout: each track's autoscaler reads only its own track's pods ${reads}, and a track at zero has no pods and so no samples: ` +
+      'it would never scale up again; keep minReplicas at 1 or more, or serve behind spec.inferencePool, whose endpoint picker sees the requests held for a track at zero');
+  } else if (r.strategy === 'blueGreen') {
+    list.add('spec.autoscaling.minReplicas', `0 cannot be used with a blueGreen spec.rollout: only the active track has an inference pool, whose endpoint picker wakes it from zero; the preview track's autoscaler reads only its own pods ${reads}, ` +
+      'and at zero it has none, so it would never scale up again; keep minReplicas at 1 or more');
+  }
 }
 
 /** How an Ingress's class reads in an error: `className is "traefik"`, or the default IngressClass. */

@@ -21,14 +21,24 @@ export function looksLikeSecretName(name: string): boolean {
   return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
 }
 
-/** `scheme://user:password@`: a URL with a password in it (the password may be empty). */
-const URL_CREDENTIALS = /[a-z][a-z0-9+.-]*:\/\/[^\s/?#@]*:[^\s/?#@]*@/i;
+/**
+ * `scheme://user:password@`: a URL with a password in it (the password may be empty). The scheme starts where a run
+ * of scheme characters starts and the user part has no `:`, so the match takes linear time on long values
+ * (annotations may hold 256 KiB).
+ */
+const URL_CREDENTIALS = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*:[^\s/?#@]*@/i;
 /** An image reference `user:password@registry/...` (a digest `name:tag@sha256:...` has no `/` after the `@`). */
 const IMAGE_CREDENTIALS = /^[^/@:\s]+:[^/@\s]*@[^/\s]+\//;
 /** A server flag whose value is a secret: `--api-key`, `--hf-token`, `--password`, ... */
 const SECRET_FLAG = /^(--?(?:[a-z0-9]+[-_])*(?:token|secret|password|passwd|key|apikey))(=|$)/i;
 /** A value the kubelet expands from the container environment: `$(VAR)`. */
 const ENV_REFERENCE = /^\$\([A-Za-z_][A-Za-z0-9_]*\)$/;
+
+/**
+ * Fields that hold an image reference: every field named `image` (spec.image, a track's image, the picker's, the
+ * TensorRT build's) and an image volume's `reference` (spec.repository.image, each track's repository.image).
+ */
+const IMAGE_FIELD = /(^|\.)image$|\.image\.reference$/;
 
 /** Fields already checked for credentials with their own message (lib/spec/uri.ts). */
 const URI_FIELDS = /^spec\.(repository|rollout\.canary\.repository|rollout\.tracks\.[^.]+\.repository)\.uri$|^spec\.batch\.(input|output)$|^spec\.models\[\d+\]\.adapters\[\d+\]\.uri$/;
@@ -47,8 +57,8 @@ export const GENERATED_SECRET_ENV: readonly { readonly name: string; readonly fi
 const key = (k: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
 /** Every string of the document with its field path. */
-function* strings(value: unknown, path: string): Generator<[string, string, string]> {
-  if (typeof value === 'string') yield [path, value, path.slice(path.lastIndexOf('.') + 1)];
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === 'string') yield [path, value];
   else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) yield* strings(v, `${path}${path ? key(k) : k}`);
@@ -86,11 +96,11 @@ function checkExtraArgs(list: IssueList, spec: ModelServingSpec): void {
 export function checkSecrets(list: IssueList, doc: ModelServingDocument): void {
   checkEnv(list, doc.spec);
   checkExtraArgs(list, doc.spec);
-  for (const [path, value, field] of strings(doc, '')) {
+  for (const [path, value] of strings(doc, '')) {
     if (URI_FIELDS.test(path)) continue;
     if (URL_CREDENTIALS.test(value)) {
       list.add(path, 'contains a URL with a password (user:password@), which would be written into the manifest in plain text: remove it and give the credentials to the component from a Secret');
-    } else if (field === 'image' && IMAGE_CREDENTIALS.test(value)) {
+    } else if (IMAGE_FIELD.test(path) && IMAGE_CREDENTIALS.test(value)) {
       list.add(path, 'contains credentials (user:password@registry), which would be written into the manifest in plain text: registry credentials belong in an image pull Secret');
     }
   }

@@ -43,9 +43,17 @@ export function Opt<T extends TSchema>(schema: T) {
   return Type.Optional(schema);
 }
 
-/** A string map such as labels or a nodeSelector. */
+/** A string map such as labels or a nodeSelector (values are label values, checked by lib/spec/labels.ts). */
 export function StringMap(description: string) {
   return Type.Record(Type.String({ minLength: 1, maxLength: 316 }), Type.String({ maxLength: 65536 }), { description });
+}
+
+/**
+ * Annotations: Kubernetes bounds only their total per object (256 KiB of keys and values, apimachinery
+ * ValidateAnnotationsSize), not one value, so no value length here; the total is a rule (lib/spec/rules-input.ts).
+ */
+export function AnnotationMap(description: string) {
+  return Type.Record(Type.String({ minLength: 1, maxLength: 316 }), Type.String(), { description });
 }
 
 /** A Kubernetes quantity, written as a string (`"500m"`, `"8Gi"`) or a plain number (`4`). */

@@ -4,7 +4,7 @@
  * affinity beyond the GPU product.
  */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, StringMap } from './common';
+import { Obj, Opt, StringMap, AnnotationMap } from './common';
 
 /** DNS-1123 subdomain: the names of RuntimeClasses, PriorityClasses and Secrets. */
 const DNS_SUBDOMAIN = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$';
@@ -39,7 +39,7 @@ export const PodSchemas = {
     uniqueItems: true,
     description: 'Secrets with registry credentials for the images (e.g. nvcr.io). @default - none (the ServiceAccount\'s, if any)',
   })),
-  podAnnotations: Opt(StringMap('Annotations of the pods only (not the other objects), e.g. karpenter.sh/do-not-disrupt: "true". Keys under model-serving/ are reserved. @default - none')),
+  podAnnotations: Opt(AnnotationMap('Annotations of the pods only (not the other objects), e.g. karpenter.sh/do-not-disrupt: "true". Keys under model-serving/ are reserved. @default - none')),
   podLabels: Opt(StringMap('Labels of the pods only, e.g. cost-center: ml. Keys under app.kubernetes.io/ and model-serving/ are reserved: selectors depend on them. @default - none')),
   nodeAffinity: Opt(NodeAffinity),
 };

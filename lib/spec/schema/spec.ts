@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import type { ModelServingSpec } from './generated-types';
 import {
-  Obj, Opt, Enum, StringMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Int64, Percent, MODEL_NAME_PATTERN, INT32_MAX,
+  Obj, Opt, Enum, StringMap, AnnotationMap, Quantity, RequestLimit, Duration, DnsLabel, PositiveInt, NonNegativeInt, Int64, Percent, MODEL_NAME_PATTERN, INT32_MAX,
 } from './common';
 import { ModelSchema } from './model';
 import { TrafficSchemas } from './traffic';
@@ -187,7 +187,7 @@ export const MetadataSchema = Obj({
   name: DnsLabel('Name of every generated object (DNS-1123 label, at most 52 characters to leave room for suffixes).', 52),
   namespace: Opt(DnsLabel('Namespace. @default - default')),
   labels: Opt(StringMap('Copied onto every object, after the app.kubernetes.io/* ones.')),
-  annotations: Opt(StringMap('Copied onto every object.')),
+  annotations: Opt(AnnotationMap('Copied onto every object.')),
 });
 
 export const DocumentSchema = Obj({

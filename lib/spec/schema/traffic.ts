@@ -1,6 +1,6 @@
 /** Spec fields about how traffic reaches the pods: Ingress, Gateway API, NetworkPolicy, disruption. */
 import { Type } from '@sinclair/typebox';
-import { Obj, Opt, DnsLabel, PositiveInt, NonNegativeInt, StringMap, INT32_MAX } from './common';
+import { Obj, Opt, DnsLabel, PositiveInt, NonNegativeInt, AnnotationMap, INT32_MAX } from './common';
 
 const IntOrPercent = (description: string) =>
   Type.Union([Type.Integer({ minimum: 0, maximum: INT32_MAX }), Type.String({ pattern: '^[0-9]+%$' })], { description });
@@ -26,7 +26,7 @@ export const TrafficSchemas = {
     timeoutSeconds: Opt(PositiveInt('ingress-nginx proxy-read-timeout and proxy-send-timeout, in seconds. @default - the runtime\'s route timeout where it has one (vllm: 3600, with proxy-buffering off), else not set (ingress-nginx default 60)')),
     rateLimitRps: Opt(PositiveInt('ingress-nginx limit-rps: requests per second per client IP and controller replica (burst 5x; excess gets 503). @default - no limit')),
     tls: Opt(Obj({ secretName: DnsLabel('TLS Secret (kubernetes.io/tls) for the host.', 253) }, { description: 'Terminate TLS for the host at the Ingress. @default - no TLS section' })),
-    annotations: Opt(StringMap('Extra Ingress annotations, copied verbatim (also onto the canary Ingress). They must not set what the fields above generate, nor the ingress-nginx rewrite and canary annotations; the same holds for metadata.annotations, which reach the Ingress too. @default - none')),
+    annotations: Opt(AnnotationMap('Extra Ingress annotations, copied verbatim (also onto the canary Ingress). They must not set what the fields above generate, nor the ingress-nginx rewrite and canary annotations; the same holds for metadata.annotations, which reach the Ingress too. @default - none')),
   }, { description: 'Expose the inference APIs through an Ingress, for controllers other than a Gateway API implementation (and a canary through a second, ingress-nginx canary Ingress). Needs spec.networkPolicy.allowFromNamespaces (the controller\'s namespace).' })),
   gateway: Opt(Obj({
     parentRef: Obj({

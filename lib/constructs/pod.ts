@@ -222,8 +222,6 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     },
     spec: {
       ...platformPodFields(ctx),
-      // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)
-      ...(rc.needsInitProcess ? { shareProcessNamespace: true } : {}),
       serviceAccountName: ctx.spec.serviceAccountName ?? ctx.name,
       automountServiceAccountToken: automountToken(ctx),
       enableServiceLinks: false,

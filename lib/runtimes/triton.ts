@@ -276,6 +276,8 @@ export const triton: ServingRuntime = {
         `--grpc-restricted-protocol=${RESTRICTED_APIS}:admin-key=$(${ADMIN_KEY_ENV})`] : []),
     ];
     return {
+      // PID 1 of its container: src/triton_signal.cc traps SIGINT and SIGTERM and stops the server gracefully
+      // (--exit-timeout-secs)
       command: ['tritonserver'],
       args,
       env: admin ? [{ name: ADMIN_KEY_ENV, valueFrom: { secretKeyRef: { name: admin.name, key: admin.key } } }] : [],
@@ -287,8 +289,6 @@ export const triton: ServingRuntime = {
       // restarted container reuses them instead of rebuilding every engine
       writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [TRT_ENGINE_CACHE] : [],
       needsAssembledRepository: true,
-      // src/triton_signal.cc traps SIGINT and SIGTERM and stops the server gracefully (--exit-timeout-secs)
-      needsInitProcess: false,
     };
   },
   logFormat: tritonLogFormat,

@@ -67,7 +67,13 @@ export interface RuntimeInitStep {
   readonly mounts: readonly ('model-store' | 'runtime-config' | 'repository')[];
 }
 
-/** What the server container runs. */
+/**
+ * What the server container runs. Its first process is the container's PID 1, which the kernel sends only the
+ * signals it handles: it must handle SIGTERM, or the kubelet's SIGTERM is ignored and the server SIGKILLed at the
+ * end of the grace period, mid-request. A server that installs no handler runs behind `sigtermWrapper`
+ * (sigterm-wrapper.ts). No pod shares its process namespace: a container that holds credentials (a download, a
+ * batch upload) would show its environment to the server's processes through /proc.
+ */
 export interface RuntimeContainer {
   readonly command?: string[];
   readonly args: string[];
@@ -79,13 +85,6 @@ export interface RuntimeContainer {
   readonly writablePaths: readonly string[];
   /** Whether the server reads the assembled repository (`/models`) rather than the model store. */
   readonly needsAssembledRepository: boolean;
-  /**
-   * The server must not run as the container's PID 1: its main process installs no SIGTERM handler (the kernel
-   * delivers to PID 1 only signals it handles, so it would ignore the kubelet's SIGTERM and be killed at the end
-   * of the grace period, mid-request), or it leaves child processes that only an init process reaps. The pod
-   * then shares its process namespace: the pause container is PID 1 and the server gets SIGTERM's default action.
-   */
-  readonly needsInitProcess: boolean;
 }
 
 /** Resource defaults of a runtime for a pod with `gpuCount` GPUs (bytes and cores). */

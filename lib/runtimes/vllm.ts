@@ -202,7 +202,8 @@ export const vllm: ServingRuntime = {
     const local = ctx.source === 'local';
     const apiKey = ctx.spec.vllm?.apiKeySecret;
     return {
-      // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first
+      // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first. It is PID 1 of its container and
+      // handles SIGTERM (vllm/entrypoints/launcher.py serve_http: loop.add_signal_handler(SIGTERM) shuts it down)
       args: [
         ...modelArgs(ctx),
         '--served-model-name', ctx.models[0].name,
@@ -236,8 +237,6 @@ export const vllm: ServingRuntime = {
       livenessProbe: { httpGet: { path: '/health', port: 'http' } },
       writablePaths: [VLLM_HOME],
       needsAssembledRepository: false,
-      // vllm/entrypoints/launcher.py serve_http: loop.add_signal_handler(SIGTERM) shuts the server down
-      needsInitProcess: false,
     };
   },
   logFormat: () => VLLM_LOG,

@@ -39,6 +39,12 @@ export const TORCHSERVE_MAINTENANCE_NOTICE =
 export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
 /** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */
 export const TORCHSERVE_HOME = '/home/model-server';
+/**
+ * sizeLimit of that home: the five log files of log4j2.xml (v0.12.0), each rolled at 100 MB and once a day into a
+ * gzipped file kept in the same directory, and the token key file. Logs past it evict the pod (it restarts with an
+ * empty directory).
+ */
+export const TORCHSERVE_HOME_SIZE = '4Gi';
 
 function validate(spec: ModelServingSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
@@ -111,7 +117,7 @@ export const torchserve: ServingRuntime = {
     readinessProbe: { httpGet: { path: '/ping', port: 'http' } },
     // liveness asks the frontend only: a model whose workers restart is not ready, but the JVM is alive
     livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
-    writablePaths: [TORCHSERVE_HOME],
+    writablePaths: [{ path: TORCHSERVE_HOME, sizeLimit: TORCHSERVE_HOME_SIZE }],
     needsAssembledRepository: false,
   }),
   logFormat: () => TORCHSERVE_LOG,

@@ -7,7 +7,7 @@ import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
-import { tritonModelConfig, TRT_ENGINE_CACHE } from './triton-config';
+import { tritonModelConfig, TRT_ENGINE_CACHE, TRT_ENGINE_CACHE_SIZE } from './triton-config';
 import { ensembleIssues } from './triton-ensemble';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
@@ -287,7 +287,7 @@ export const triton: ServingRuntime = {
       livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
       // ONNX models on the TensorRT accelerator keep their built engines here (trt_engine_cache_path): a
       // restarted container reuses them instead of rebuilding every engine
-      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [TRT_ENGINE_CACHE] : [],
+      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [{ path: TRT_ENGINE_CACHE, sizeLimit: TRT_ENGINE_CACHE_SIZE }] : [],
       needsAssembledRepository: true,
     };
   },

@@ -67,6 +67,13 @@ export interface RuntimeInitStep {
   readonly mounts: readonly ('model-store' | 'runtime-config' | 'repository')[];
 }
 
+/** A writable directory of the server (an emptyDir) and its size. */
+export interface WritablePath {
+  readonly path: string;
+  /** The emptyDir's sizeLimit (a quantity): the kubelet evicts the pod when the directory grows past it. */
+  readonly sizeLimit: string;
+}
+
 /**
  * What the server container runs. Its first process is the container's PID 1, which the kernel sends only the
  * signals it handles: it must handle SIGTERM, or the kubelet's SIGTERM is ignored and the server SIGKILLed at the
@@ -81,8 +88,11 @@ export interface RuntimeContainer {
   readonly startupProbe: RuntimeProbe;
   readonly readinessProbe: RuntimeProbe;
   readonly livenessProbe: RuntimeProbe;
-  /** Writable directories besides /tmp (emptyDirs, since the root filesystem is read-only). */
-  readonly writablePaths: readonly string[];
+  /**
+   * Writable directories besides /tmp (emptyDirs, since the root filesystem is read-only), each with the emptyDir's
+   * sizeLimit, which the server container also requests as ephemeral-storage.
+   */
+  readonly writablePaths: readonly WritablePath[];
   /** Whether the server reads the assembled repository (`/models`) rather than the model store. */
   readonly needsAssembledRepository: boolean;
 }

@@ -330,6 +330,13 @@ export type ModelServingSpec = {
        * @default - repository.credentialsSecret
        */
       credentialsSecret?: string;
+      /**
+       * Expected size of the adapter's files, e.g. 200Mi. The adapters of a model share one emptyDir whose
+       * sizeLimit is the sum of their sizes plus a fifth, and the server requests that much
+       * ephemeral-storage; a download past it gets the pod evicted.
+       * @default - 1Gi per adapter
+       */
+      size?: string | number;
     }[];
   }[];
   /**

@@ -58,6 +58,7 @@ export const LlmSchemas = {
     picker: Opt(Obj({
       image: Opt(Type.String({ minLength: 1, description: 'Endpoint picker image, pinned by tag or digest. @default - ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0' })),
       replicas: Opt(Type.Integer({ minimum: 1, maximum: 5, description: 'Picker replicas; more than one runs with leader election (one active replica, the others on standby). @default - 1' })),
+      secureServing: Opt(Type.Boolean({ description: 'Whether the picker serves its ext_proc gRPC port (9002) over TLS, with a self-signed certificate it makes at start (llm-d-router --secure-serving). Keep true for Gateways that connect with TLS (kgateway, NGINX Gateway Fabric, GKE; Istio with a DestinationRule tls SIMPLE, insecureSkipVerify); false for Gateways that speak plaintext gRPC to it (agentgateway; Istio without that DestinationRule). See docs/LLM.md. @default - true (the picker\'s default)' })),
     }, { description: 'The endpoint picker (llm-d-router) that chooses a pod for each request.' })),
     failureMode: Opt(Type.Union([Type.Literal('FailClose'), Type.Literal('FailOpen')], {
       description: 'What the Gateway does when the picker does not answer (InferencePool endpointPickerRef.failureMode): FailClose refuses the request; FailOpen sends it to a pod of its own choice (no hold while scaled to zero). @default - FailClose (the InferencePool default)',

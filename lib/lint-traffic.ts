@@ -1,7 +1,9 @@
 /**
  * Lint warnings about how clients reach a model (`model-serving lint`): nothing outside the namespace can reach
  * it, an edge node's clients in other namespaces, a Gateway implementation that runs its proxies elsewhere,
- * ingress-nginx's retirement, and streamed responses through a controller this library cannot configure.
+ * ingress-nginx's retirement, streamed responses through a controller this library cannot configure, and a
+ * blue-green flip onto a preview that autoscaling keeps at its floor. Sections of docs/TRAFFIC.md are cited by their
+ * exact heading (test/lint-traffic.test.ts checks each one exists).
  */
 import type { ModelServingDocument } from './spec/schema/spec';
 import type { SpecIssue } from './spec/errors';
@@ -11,7 +13,7 @@ import { NGINX_CLASS } from './spec/rules-rollout';
 /** Where ingress-nginx's retirement is announced. */
 export const INGRESS_NGINX_RETIREMENT = 'kubernetes.io/blog/2025/11/11/ingress-nginx-retirement; kubernetes/ingress-nginx README';
 
-const MOVE_TO_GATEWAY = 'move to spec.gateway: set spec.gateway.parentRef to your Gateway (the HTTPRoute takes its hostname and path from spec.ingress while both are set), apply, check that the HTTPRoute is Accepted and serves, then remove spec.ingress (docs/TRAFFIC.md, "Moving from ingress-nginx")';
+const MOVE_TO_GATEWAY = 'move to spec.gateway: set spec.gateway.parentRef to your Gateway (the HTTPRoute takes its hostname and path from spec.ingress while both are set), apply, check that the HTTPRoute is Accepted and serves, then remove spec.ingress (docs/TRAFFIC.md, "ingress-nginx is retired: moving to the Gateway API")';
 
 export function lintTraffic(doc: ModelServingDocument): SpecIssue[] {
   const w: SpecIssue[] = [];
@@ -29,6 +31,11 @@ export function lintTraffic(doc: ModelServingDocument): SpecIssue[] {
   const streaming = getRuntime(spec.runtime).routeDefaults;
   if (ing && ing.className !== NGINX_CLASS && streaming?.streaming) {
     add('spec.ingress', `runtime ${spec.runtime} streams its responses: configure a request timeout of at least ${streaming.timeoutSeconds} seconds and no response buffering in the controller of ${ing.className === undefined ? 'the default ingress class' : `ingress class "${ing.className}"`} (written here for spec.gateway and class nginx only), or streamed completions are cut or held back`);
+  }
+  const r = spec.rollout;
+  if (r?.strategy === 'blueGreen' && spec.autoscaling) {
+    const min = spec.autoscaling.minReplicas ?? 1;
+    add('spec.rollout', `blue-green with autoscaling: the preview track gets no traffic, so its autoscaler keeps it at autoscaling.minReplicas (${min}), not at the active track's current size, and a flip sends every request to those ${min} pod(s). Before flipping, raise autoscaling.minReplicas to the active track's current replica count (kubectl get hpa), wait until the preview's pods are Ready, flip, then lower it again (docs/TRAFFIC.md, "Blue-green": flip procedure, step 3)`);
   }
   if (mode === 'batch' || np?.enabled === false) return w;
   const extra = (np?.allowFromNamespaces ?? []).filter((n) => n !== ns);

@@ -267,6 +267,16 @@ for (const runtime of RUNTIMES) {
   });
 }
 
+test('init points yaml-language-server at the schema\'s $id URL, which the published schema carries, not at a path relative to the spec', () => {
+  const dir = tmp();
+  const file = join(dir, 'specs', 'nested', 'chat.yaml');
+  assert.equal(run(['init', '--runtime', 'vllm', '-o', file]).code, 0);
+  const first = readFileSync(file, 'utf8').split('\n')[0];
+  const schema = JSON.parse(readFileSync('model-serving.schema.json', 'utf8'));
+  assert.equal(first, `# yaml-language-server: $schema=${schema.$id}`);
+  assert.match(schema.$id, /^https:\/\//);
+});
+
 test('init names, namespaces and prints the starter spec; refuses to overwrite without --force', () => {
   const dir = tmp();
   const file = join(dir, 'chat.yaml');

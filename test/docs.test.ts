@@ -1,7 +1,7 @@
 /** Generated docs stay true: the spec reference and the JSON Schema are regenerated and compared. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { specReference } from '../lib/spec/reference';
 import { catalogue } from './support/catalogue';
 
@@ -14,6 +14,13 @@ test('the README gives the two commands and links the spec reference', () => {
   assert.match(readme, /npm ci && npm run synth/);
   assert.match(readme, /npm test/);
   assert.match(readme, /docs\/SPEC\.md/);
+});
+
+test('the README\'s template table names every file in templates/, and nothing else', () => {
+  const readme = readFileSync('README.md', 'utf8');
+  const section = readme.slice(readme.indexOf('Templates, in `templates/`'), readme.indexOf('Cluster prerequisites'));
+  const listed = [...section.matchAll(/^\| `([a-z0-9-]+\.yaml)` \|/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(listed, readdirSync('templates').filter((f) => f.endsWith('.yaml')).sort());
 });
 
 test('docs/BAD_INPUTS.md lists every refusal test (generated from the test names)', () => {

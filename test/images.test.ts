@@ -61,7 +61,9 @@ test('the README names the table\'s default images', () => {
 
 test('states the CUDA build, driver and GPU floor of each default image, and the tag for older drivers', () => {
   const triton = IMAGE_TABLE[0];
-  assert.deepEqual([triton.gpu.cuda!.major, triton.gpu.cuda!.minDriver, triton.gpu.cuda!.minComputeCapability], [13, 580, 7.5]);
+  // the driver 26.07's own compatibility matrix names (CUDA 13.3.0, driver 610.43.02), with the ways below it
+  assert.deepEqual([triton.gpu.cuda!.major, triton.gpu.cuda!.minDriver, triton.gpu.cuda!.minComputeCapability], [13, 610, 7.5]);
+  assert.match(triton.gpu.cuda!.olderDriverNote!, /^580-609 through CUDA minor-version compatibility, .*forward-compatibility/);
   assert.equal(triton.olderDrivers!.image, 'nvcr.io/nvidia/tritonserver:25.07-py3');
   assert.deepEqual([triton.olderDrivers!.cuda!.major, triton.olderDrivers!.cuda!.minDriver], [12, 525]);
   const vllm = IMAGE_TABLE[3];

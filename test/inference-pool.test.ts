@@ -102,6 +102,14 @@ test('a blue-green rollout routes through one pool that selects the active track
   assert.equal(find(flipped, 'InferencePool', 'chat').spec.selector.matchLabels['model-serving/track'], 'green');
 });
 
+test('the picker serves ext_proc over TLS by default, and plaintext gRPC with picker.secureServing: false', () => {
+  const args = (doc: unknown) => find(synth(doc as K8sObject), 'Deployment', 'chat-epp').spec.template.spec.containers[0].args as string[];
+  assert.deepEqual(args(vllmPoolDoc()).filter((a) => a.startsWith('--secure-serving')), ['--secure-serving=true']);
+  const plain = vllmPoolDoc();
+  (plain.spec as K8sObject).inferencePool = { picker: { secureServing: false } };
+  assert.deepEqual(args(plain).filter((a) => a.startsWith('--secure-serving')), ['--secure-serving=false']);
+});
+
 test('the picker runs restricted, as the image\'s non-root user, with the flags and probes of its release', () => {
   const objs = synth(vllmPoolDoc({ security: { unsafe: { runAsRoot: true, writableRootFilesystem: true } } }));
   const dep = find(objs, 'Deployment', 'chat-epp');

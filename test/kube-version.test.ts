@@ -1,7 +1,7 @@
 /** The target Kubernetes version: accepted values, refusals of features the target lacks, fallbacks. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,15 @@ test('versions compare by minor number, not as text', () => {
 
 test('every feature names a release the project knows', () => {
   for (const [name, f] of Object.entries(KUBE_FEATURES)) assert.doesNotThrow(() => resolveKubeVersion(f.since), name);
+});
+
+test('every feature is used: a spec field requires it (rules-kube.ts) or a generated default checks it (supports)', () => {
+  const sources = readdirSync('lib', { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && e.name !== 'kube-version.ts')
+    .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8')).join('\n');
+  for (const name of Object.keys(KUBE_FEATURES)) {
+    assert.ok(sources.includes(`feature: '${name}'`) || sources.includes(`supports('${name}')`), `${name} is used nowhere`);
+  }
 });
 
 test('refuses mode batch on a target without native sidecars, naming the release that has them', () => {

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { lintDocument } from '../lib/lint';
-import { tritonDoc } from './support/synth';
+import { tritonDoc, specErrors } from './support/synth';
 
 const warning = (doc: any, path: string) => lintDocument(doc).filter((w) => w.path === path).map((w) => w.message);
 const gateway = { parentRef: { name: 'inference', namespace: 'gateway-system' } };
-const RETIRED = 'ingress-nginx is retired: its best-effort maintenance ended in March 2026, with no releases or security fixes since (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement; kubernetes/ingress-nginx README); move to spec.gateway: set spec.gateway.parentRef to your Gateway (the HTTPRoute takes its hostname and path from spec.ingress while both are set), apply, check that the HTTPRoute is Accepted and serves, then remove spec.ingress (docs/TRAFFIC.md, "Moving from ingress-nginx")';
+const RETIRED = 'ingress-nginx is retired: its best-effort maintenance ended in March 2026, with no releases or security fixes since (kubernetes.io/blog/2025/11/11/ingress-nginx-retirement; kubernetes/ingress-nginx README); move to spec.gateway: set spec.gateway.parentRef to your Gateway (the HTTPRoute takes its hostname and path from spec.ingress while both are set), apply, check that the HTTPRoute is Accepted and serves, then remove spec.ingress (docs/TRAFFIC.md, "ingress-nginx is retired: moving to the Gateway API")';
 
 test('warns when nothing outside the spec\'s namespace can reach the model', () => {
   assert.deepEqual(warning(tritonDoc(), 'spec.networkPolicy'), [
@@ -54,4 +54,36 @@ test('warns that vLLM streams through an ingress class whose timeout and bufferi
   ]);
   doc.spec.ingress.className = 'nginx';
   assert.deepEqual(warning(doc, 'spec.ingress'), []);
+});
+
+test('warns that a blue-green preview under autoscaling sits at minReplicas, not at the active track\'s size', () => {
+  const doc = parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'));
+  assert.deepEqual(warning(doc, 'spec.rollout'), [], 'no autoscaling: both tracks run spec.replicas');
+  delete doc.spec.replicas;
+  doc.spec.autoscaling = { minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercent: 70 };
+  assert.equal(specErrors(doc), undefined);
+  assert.deepEqual(warning(doc, 'spec.rollout'), [
+    'blue-green with autoscaling: the preview track gets no traffic, so its autoscaler keeps it at autoscaling.minReplicas (2), not at the active track\'s current size, and a flip sends every request to those 2 pod(s). Before flipping, raise autoscaling.minReplicas to the active track\'s current replica count (kubectl get hpa), wait until the preview\'s pods are Ready, flip, then lower it again (docs/TRAFFIC.md, "Blue-green": flip procedure, step 3)',
+  ]);
+  const canary = parse(readFileSync('templates/triton-canary-gateway.yaml', 'utf8'));
+  delete canary.spec.replicas;
+  canary.spec.autoscaling = { minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercent: 70 };
+  assert.deepEqual(warning(canary, 'spec.rollout'), [], 'a canary scales on its own share of the traffic');
+});
+
+test('every docs/TRAFFIC.md section a traffic warning cites is a heading of that file', () => {
+  const docs = [
+    tritonDoc({ ingress: { host: 'a.example.org', className: 'nginx' }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] } }),
+    tritonDoc({ ingress: { host: 'a.example.org' }, networkPolicy: { allowFromNamespaces: ['ingress-system'] } }),
+    (() => {
+      const d = parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'));
+      delete d.spec.replicas;
+      d.spec.autoscaling = { minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercent: 70 };
+      return d;
+    })(),
+  ];
+  const headings = new Set(readFileSync('docs/TRAFFIC.md', 'utf8').split('\n').filter((l) => /^#+ /.test(l)).map((l) => l.replace(/^#+ /, '')));
+  const cited = docs.flatMap((d) => lintDocument(d).flatMap((w) => [...w.message.matchAll(/docs\/TRAFFIC\.md, "([^"]+)"/g)].map((m) => m[1])));
+  assert.ok(cited.length >= 3, `${cited.length} citations`);
+  for (const c of cited) assert.ok(headings.has(c), `docs/TRAFFIC.md has no heading "${c}"`);
 });

@@ -57,8 +57,22 @@ test('downloads each adapter before the server starts: Hugging Face at the pinne
     assert.deepEqual(c.volumeMounts.find((m: K8sObject) => m.mountPath === '/model-adapters'), { name: 'model-adapters', mountPath: '/model-adapters' });
   }
   assert.deepEqual(container(dep).volumeMounts.find((m: K8sObject) => m.name === 'model-adapters'), { name: 'model-adapters', mountPath: '/model-adapters', readOnly: true });
-  assert.deepEqual(pod.volumes.find((v: K8sObject) => v.name === 'model-adapters'), { name: 'model-adapters', emptyDir: {} });
+  // two adapters of the default 1Gi, plus a fifth
+  assert.deepEqual(pod.volumes.find((v: K8sObject) => v.name === 'model-adapters'), { name: 'model-adapters', emptyDir: { sizeLimit: '2458Mi' } });
   await assertValidObjects(objs);
+});
+
+test('sizes the adapters\' volume from their size (default 1Gi each) plus a fifth and requests it as ephemeral storage', () => {
+  const server = (d: unknown) => container(find(synth(d as K8sObject), 'Deployment', 'chat'));
+  const volume = (d: unknown) => find(synth(d as K8sObject), 'Deployment', 'chat').spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-adapters');
+  const sized = doc({ adapters: [{ ...ADAPTERS[0], size: '200Mi' }, { ...ADAPTERS[1], size: '1Gi' }] });
+  // (200Mi + 1024Mi) x 1.2 = 1468.8Mi, rounded up
+  assert.deepEqual(volume(sized).emptyDir, { sizeLimit: '1469Mi' });
+  // the Hub cache (20Gi model size plus a fifth), vLLM's HOME (10Gi) and the adapters
+  const base = server(doc({ adapters: undefined })).resources.requests['ephemeral-storage'];
+  assert.equal(base, '34Gi');
+  assert.equal(server(sized).resources.requests['ephemeral-storage'], '36285Mi', '34Gi (34816Mi) + 1469Mi');
+  assert.equal(server(doc()).resources.requests['ephemeral-storage'], '37274Mi', '34816Mi + 2458Mi');
 });
 
 test('the Hugging Face download program calls snapshot_download with the repository, revision and directory', (t) => {

@@ -53,11 +53,12 @@ test('refuses a /dev/shm sizeLimit above an explicit memory limit', () => {
 
 test('grows vLLM\'s default memory, CPU and /dev/shm with the GPU count', async () => {
   const one = synth(vllmDoc(1));
-  // the Hub cache is an emptyDir: its size is requested as ephemeral storage (test/model-sources.test.ts)
-  assert.deepEqual(server(one).resources.requests, { cpu: '2', memory: '10Gi', 'ephemeral-storage': '24Gi' });
+  // the Hub cache (20Gi plus a fifth, test/model-sources.test.ts) and vLLM's HOME (10Gi) are emptyDirs: their sizes
+  // are requested as ephemeral storage
+  assert.deepEqual(server(one).resources.requests, { cpu: '2', memory: '10Gi', 'ephemeral-storage': '34Gi' });
   assert.equal(shmOf(one), '2Gi');
   const eight = synth(vllmDoc(8));
-  assert.deepEqual(server(eight).resources.requests, { cpu: '16', memory: '80Gi', 'ephemeral-storage': '24Gi' });
+  assert.deepEqual(server(eight).resources.requests, { cpu: '16', memory: '80Gi', 'ephemeral-storage': '34Gi' });
   assert.deepEqual(server(eight).resources.limits, { cpu: '32', memory: '80Gi', 'nvidia.com/gpu': 8 });
   assert.equal(shmOf(eight), '16Gi');
   await assertValidObjects(eight);
@@ -66,4 +67,43 @@ test('grows vLLM\'s default memory, CPU and /dev/shm with the GPU count', async 
 test('fits vLLM\'s default /dev/shm into an explicit memory limit', () => {
   const objs = synth(vllmDoc(8, { resources: { gpu: { count: 8 }, memory: { limit: '24Gi' } } }));
   assert.equal(shmOf(objs), '12Gi');
+});
+
+// --- Node disk: every emptyDir the server's data lives in has a sizeLimit, and the pod requests their sum -------
+
+const pvc = { pvc: { claimName: 'models' } };
+const volumesOf = (objs: K[]) => find(objs, 'Deployment').spec.template.spec.volumes as K[];
+
+test('bounds the runtimes\' writable caches (TensorRT engine cache, vLLM HOME, TorchServe home) and requests them as ephemeral storage', () => {
+  const trt = synth(tritonDoc({ models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }] }));
+  assert.deepEqual(volumesOf(trt).find((v) => v.name === 'writable-0'), { name: 'writable-0', emptyDir: { sizeLimit: '10Gi' } });
+  assert.equal(server(trt).volumeMounts.find((m: K) => m.name === 'writable-0').mountPath, '/var/cache/tensorrt');
+  assert.equal(server(trt).resources.requests['ephemeral-storage'], '10Gi', 'the models are on a PVC: the cache alone');
+  const vllm = synth(vllmDoc(1, { repository: pvc, models: [{ name: 'l', format: 'huggingface' }] }));
+  assert.deepEqual(volumesOf(vllm).find((v) => v.name === 'writable-0'), { name: 'writable-0', emptyDir: { sizeLimit: '10Gi' } });
+  assert.equal(server(vllm).resources.requests['ephemeral-storage'], '10Gi');
+  const ts = synth({ ...tritonDoc(), spec: { runtime: 'torchserve', models: [{ name: 's', format: 'mar' }], repository: pvc } });
+  assert.deepEqual(volumesOf(ts).find((v) => v.name === 'writable-0'), { name: 'writable-0', emptyDir: { sizeLimit: '4Gi' } });
+  assert.equal(server(ts).resources.requests['ephemeral-storage'], '4Gi');
+  // a download adds its volume: 12Gi (10Gi plus a fifth) + the 10Gi cache
+  const both = synth(tritonDoc({ models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }], repository: { uri: 's3://b/m', modelSize: '10Gi' } }));
+  assert.equal(server(both).resources.requests['ephemeral-storage'], '22Gi');
+});
+
+test('every disk-backed emptyDir of an online pod has a sizeLimit, and the server requests every one but /tmp and the symlink repository', () => {
+  const specs = [
+    tritonDoc({ models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }], repository: { uri: 's3://b/m' } }),
+    vllmDoc(1),
+    { ...tritonDoc(), spec: { runtime: 'torchserve', models: [{ name: 's', format: 'mar' }], repository: { uri: 's3://b/m' } } },
+    { ...tritonDoc(), spec: { runtime: 'tfserving', models: [{ name: 's', format: 'savedmodel' }], repository: { uri: 's3://b/m' } } },
+  ];
+  const bytes = (q: string) => Number(q.replace(/Gi$/, '')) * 2 ** 30 || Number(q.replace(/Mi$/, '')) * 2 ** 20;
+  for (const doc of specs) {
+    const objs = synth(doc);
+    const disk = volumesOf(objs).filter((v) => v.emptyDir && v.emptyDir.medium !== 'Memory');
+    for (const v of disk) assert.ok(v.emptyDir.sizeLimit, `${(doc as K).spec.runtime}: ${v.name} has a sizeLimit`);
+    const counted = disk.filter((v) => v.name !== 'tmp' && v.name !== 'repository');
+    const sum = counted.reduce((n, v) => n + bytes(v.emptyDir.sizeLimit), 0);
+    assert.equal(bytes(server(objs).resources.requests['ephemeral-storage']), sum, `${(doc as K).spec.runtime}: ${counted.map((v) => v.name).join(' + ')}`);
+  }
 });

@@ -273,8 +273,117 @@ test('serves the canary model versions from the canary ConfigMap only, and publi
   const canary = find(objs, 'ConfigMap', 'retail-vision-canary-config').data['shelf-detector.config.pbtxt'];
   assert.match(stable, /^version_policy: \{ specific: \{ versions: \[ 3 \] \} \}$/m);
   assert.match(canary, /^version_policy: \{ specific: \{ versions: \[ 4 \] \} \}$/m);
-  const paths = find(objs, 'HTTPRoute').spec.rules[0].matches.map((m: K8sObject) => m.path.value);
+  const paths = find(objs, 'HTTPRoute').spec.rules.flatMap((r: K8sObject) => r.matches.map((m: K8sObject) => m.path.value));
   assert.ok(paths.includes('/v2/models/shelf-detector/versions/3/infer') && paths.includes('/v2/models/shelf-detector/versions/4/infer'));
+});
+
+/**
+ * The Services a request for each published path can reach through an HTTPRoute: the backends with a weight above
+ * zero of the rule that matches it (Gateway API: weight / sum of weights; no weight is 1).
+ */
+function routeReach(route: K8sObject): Map<string, string[]> {
+  const reach = new Map<string, string[]>();
+  for (const r of route.spec.rules) {
+    for (const m of r.matches) {
+      assert.ok(!reach.has(m.path.value), `${m.path.value} is matched by one rule`);
+      reach.set(m.path.value, r.backendRefs.filter((b: K8sObject) => (b.weight ?? 1) > 0).map((b: K8sObject) => b.name).sort());
+    }
+  }
+  return reach;
+}
+
+/**
+ * The Services a request for each path can reach through ingress-nginx, as the controller builds its upstreams
+ * (kubernetes/ingress-nginx controller-v1.15.1): an upstream is `<ns>-<service>-<port number or name>` (util.go
+ * upstreamName); a canary Ingress's path merges its upstream, as an alternative, into the upstream of the main
+ * location with the same path and pathType (controller.go mergeAlternativeBackends); every request of an upstream
+ * with an alternative may go to it (rootfs/etc/nginx/lua/balancer.lua get_balancer), whatever its location.
+ */
+function nginxReach(main: K8sObject, canary: K8sObject | undefined, weight: number): Map<string, string[]> {
+  const upstream = (b: K8sObject) => `${b.service.name}-${b.service.port.number ?? b.service.port.name}`;
+  const alternatives = new Map<string, Set<string>>();
+  const service = new Map<string, string>();
+  for (const p of main.spec.rules[0].http.paths) service.set(upstream(p.backend), p.backend.service.name);
+  for (const c of canary?.spec.rules[0].http.paths ?? []) {
+    const loc = main.spec.rules[0].http.paths.find((p: K8sObject) => p.path === c.path && p.pathType === c.pathType);
+    assert.ok(loc, `the canary path ${c.path} has a main location`);
+    assert.notEqual(upstream(loc.backend), upstream(c.backend), 'a canary upstream is never a primary one');
+    const set = alternatives.get(upstream(loc.backend)) ?? new Set();
+    set.add(c.backend.service.name);
+    alternatives.set(upstream(loc.backend), set);
+  }
+  return new Map(main.spec.rules[0].http.paths.map((p: K8sObject) => {
+    const u = upstream(p.backend);
+    return [p.path, [service.get(u)!, ...(weight > 0 ? alternatives.get(u) ?? [] : [])].sort()];
+  }));
+}
+
+/** The canary template's versions: the stable track serves detector v3 and classifier v2, the canary v4 and v3. */
+const PINNED = {
+  stable: ['/v2/models/shelf-detector/versions/3/', '/v2/models/product-classifier/versions/2/'],
+  canary: ['/v2/models/shelf-detector/versions/4/', '/v2/models/product-classifier/versions/3/'],
+};
+const pinnedTo = (path: string) => (PINNED.stable.some((p) => path.includes(p)) ? 'stable' : PINNED.canary.some((p) => path.includes(p)) ? 'canary' : undefined);
+
+test('sends a version only one canary track serves to that track alone through the HTTPRoute, splitting only the paths both serve', async () => {
+  const objs = synthFile('templates/triton-canary-gateway.yaml');
+  await assertValidObjects(objs);
+  const route = find(objs, 'HTTPRoute', 'retail-vision');
+  const reach = routeReach(route);
+  assert.equal(reach.size, 24, 'every path of both tracks is published: 2 models x (4 + 4 + 4)');
+  for (const [path, services] of reach) {
+    const track = pinnedTo(path);
+    const want = track === 'stable' ? ['retail-vision'] : track === 'canary' ? ['retail-vision-canary'] : ['retail-vision', 'retail-vision-canary'];
+    assert.deepEqual(services, want, path);
+  }
+  assert.deepEqual(route.spec.rules.map((r: K8sObject) => r.backendRefs), [
+    [{ name: 'retail-vision', port: 8000, weight: 75 }, { name: 'retail-vision-canary', port: 8000, weight: 25 }],
+    [{ name: 'retail-vision', port: 8000 }],
+    [{ name: 'retail-vision-canary', port: 8000 }],
+  ]);
+  assert.deepEqual(route.spec.rules[2].matches.map((m: K8sObject) => m.path.value).slice(0, 1), ['/v2/models/shelf-detector/versions/4/infer']);
+  assert.ok(route.spec.rules.every((r: K8sObject) => r.timeouts.request === '30s'));
+});
+
+test('keeps the canary\'s version-pinned paths apart through a stripped gateway prefix too', () => {
+  const doc = parse(readFileSync('templates/triton-canary-gateway.yaml', 'utf8'));
+  doc.spec.models = doc.spec.models.slice(0, 1);
+  doc.spec.rollout.canary.models = doc.spec.rollout.canary.models.slice(0, 1);
+  doc.spec.gateway.path = '/vision';
+  const route = find(synth(doc), 'HTTPRoute');
+  assert.equal(route.spec.rules.length, 12, 'one rule per published path under a prefix');
+  const v4 = route.spec.rules.find((r: K8sObject) => r.matches[0].path.value === '/vision/v2/models/shelf-detector/versions/4/infer');
+  assert.deepEqual(v4.backendRefs, [{ name: 'retail-vision-canary', port: 8000 }]);
+  assert.deepEqual(v4.filters[0].urlRewrite.path, { type: 'ReplaceFullPath', replaceFullPath: '/v2/models/shelf-detector/versions/4/infer' });
+});
+
+test('sends a version only one canary track serves to that track alone through ingress-nginx, splitting only the paths both serve', async () => {
+  const doc = parse(readFileSync('templates/triton-canary-gateway.yaml', 'utf8'));
+  delete doc.spec.gateway;
+  doc.spec.ingress = { host: 'vision.retail.example.org', className: 'nginx' };
+  doc.spec.networkPolicy = { allowFromNamespaces: ['ingress-nginx'] };
+  const objs = synth(doc);
+  await assertValidObjects(objs);
+  const main = find(objs, 'Ingress', 'retail-vision');
+  const canary = find(objs, 'Ingress', 'retail-vision-canary');
+  const reach = nginxReach(main, canary, 25);
+  assert.equal(reach.size, 24);
+  for (const [path, services] of reach) {
+    const track = pinnedTo(path);
+    const want = track === 'stable' ? ['retail-vision'] : track === 'canary' ? ['retail-vision-canary'] : ['retail-vision', 'retail-vision-canary'];
+    assert.deepEqual(services, want, path);
+  }
+  assert.equal(canary.spec.rules[0].http.paths.length, 8, 'the canary Ingress carries the 8 paths both tracks serve');
+  const v4 = main.spec.rules[0].http.paths.find((p: K8sObject) => p.path === '/v2/models/shelf-detector/versions/4/infer');
+  assert.deepEqual(v4.backend, { service: { name: 'retail-vision-canary', port: { name: 'http' } } });
+  const v3 = main.spec.rules[0].http.paths.find((p: K8sObject) => p.path === '/v2/models/shelf-detector/versions/3/infer');
+  assert.deepEqual(v3.backend, { service: { name: 'retail-vision', port: { name: 'http' } } });
+});
+
+test('an image-only canary splits every path, through the HTTPRoute and ingress-nginx alike', () => {
+  const objs = synth(nginxCanaryDoc(10));
+  for (const services of routeReach(find(objs, 'HTTPRoute')).values()) assert.deepEqual(services, ['m', 'm-canary']);
+  for (const services of nginxReach(find(objs, 'Ingress', 'm'), find(objs, 'Ingress', 'm-canary'), 10).values()) assert.deepEqual(services, ['m', 'm-canary']);
 });
 
 // --- Rules -------------------------------------------------------------------------------------------

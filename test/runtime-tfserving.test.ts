@@ -41,8 +41,9 @@ test('pins tensorflow/serving 2.20.0, with the -gpu variant when a GPU is asked'
   assert.equal(container(find(synth(tfsDoc({ resources: { gpu: { count: 1 } } })), 'Deployment')).image, 'tensorflow/serving:2.20.0-gpu');
 });
 
-test('runs the binary with gRPC 8500, REST 8501, the generated config files and the gRPC health service', () => {
-  assert.deepEqual(server.command, ['tensorflow_model_server']);
+test('runs the binary (behind the SIGTERM wrapper, test/pid1.test.ts) with gRPC 8500, REST 8501, the generated config files and the gRPC health service', () => {
+  assert.deepEqual(server.command.slice(0, 2), ['sh', '-c']);
+  assert.deepEqual(server.command.slice(3), ['tensorflow_model_server']);
   assert.deepEqual(server.args, [
     '--port=8500',
     '--rest_api_port=8501',

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { synth, synthFile, find, all, tritonDoc, specErrors } from './support/synth';
+import { synth, synthFile, find, all, tritonDoc, specErrors, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 
 const NGINX = 'nginx.ingress.kubernetes.io';
@@ -80,10 +80,41 @@ test('refuses a gateway prefix that needs more rules than one HTTPRoute holds', 
     'spec.yaml: spec.gateway.path: a stripped prefix needs one HTTPRoute rule per published path (20 for these models) and a route holds at most 16 rules: leave the path out (the inference paths are then published at their own URLs) or serve fewer models per spec');
 });
 
-test('refuses more published paths than sixteen rules of 64 matches hold', () => {
-  const models = Array.from({ length: 257 }, (_, i) => ({ name: `m${i}`, format: 'onnx' }));
-  assert.equal(specErrors(tritonDoc({ models, gateway })),
-    'spec.yaml: spec.gateway: the 1028 inference paths of these models need 17 HTTPRoute rules of 64 matches and a route holds at most 16: serve fewer models per spec');
+test('refuses more published paths than the 128 matches one HTTPRoute holds over all its rules', () => {
+  const models = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `m${i}`, format: 'onnx' }));
+  assert.equal(specErrors(tritonDoc({ models: models(32), gateway })), undefined, '128 paths fit');
+  assert.equal(specErrors(tritonDoc({ models: models(33), gateway })),
+    'spec.yaml: spec.gateway: the 132 inference paths of these models need as many HTTPRoute matches and a route holds at most 128 over all its rules (Gateway API v1.2+; 64 per rule, 16 rules): serve fewer models or versions per spec');
+});
+
+test('counts the versioned paths of every canary track against the route\'s 128 matches', () => {
+  const models = Array.from({ length: 16 }, (_, i) => ({ name: `m${i}`, format: 'onnx', versions: [1] }));
+  const canary = { models: models.map((m) => ({ name: m.name, versions: [2] })) };
+  const doc = tritonDoc({ models, gateway, rollout: { strategy: 'canary', weight: 10, canary } });
+  assert.equal(specErrors(doc),
+    'spec.yaml: spec.gateway: the 192 inference paths of these models need as many HTTPRoute matches and a route holds at most 128 over all its rules (Gateway API v1.2+; 64 per rule, 16 rules): serve fewer models or versions per spec');
+});
+
+/** The HTTPRoute limits (kubernetes-sigs/gateway-api v1.6.1 apis/v1/httproute_types.go), the CEL total included. */
+function assertRouteLimits(route: K8sObject): void {
+  assert.ok(route.spec.rules.length <= 16, `${route.spec.rules.length} rules`);
+  for (const r of route.spec.rules) assert.ok(r.matches.length <= 64, `${r.matches.length} matches in a rule`);
+  const total = route.spec.rules.reduce((n: number, r: K8sObject) => n + r.matches.length, 0);
+  assert.ok(total <= 128, `${total} matches in all`);
+}
+
+test('every HTTPRoute a valid spec yields holds its rules and matches within the Gateway API limits', () => {
+  const models = (n: number, versions?: number[]) => Array.from({ length: n }, (_, i) => ({ name: `m${i}`, format: 'onnx', ...(versions ? { versions } : {}) }));
+  const specs = [
+    tritonDoc({ models: models(32), gateway }),
+    tritonDoc({ models: models(4), gateway: { ...gateway, path: '/v' } }),
+    tritonDoc({ models: models(8, [1]), gateway, rollout: { strategy: 'canary', weight: 5, canary: { models: models(8).map((m) => ({ name: m.name, versions: [2] })) } } }),
+    tritonDoc({ models: models(10, [1, 2]), gateway, rollout: { strategy: 'canary', weight: 5, canary: { models: [{ name: 'm0', versions: [2, 3] }] } } }),
+  ];
+  for (const doc of specs) {
+    assert.equal(specErrors(doc), undefined);
+    assertRouteLimits(find(synth(doc), 'HTTPRoute'));
+  }
 });
 
 // --- Ingress -------------------------------------------------------------------------------------------

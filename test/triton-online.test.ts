@@ -69,7 +69,8 @@ test('pauses in preStop so in-flight requests drain before Triton unloads', () =
 
 test('limits the GPU resource and it really appears in the output', () => {
   assert.equal(server.resources.limits['nvidia.com/gpu'], 1);
-  assert.deepEqual(server.resources.requests, { cpu: '4', memory: '16Gi' });
+  // the TensorRT engine cache (an emptyDir of 10Gi) is node disk the pod requests
+  assert.deepEqual(server.resources.requests, { cpu: '4', memory: '16Gi', 'ephemeral-storage': '10Gi' });
   assert.deepEqual({ cpu: server.resources.limits.cpu, memory: server.resources.limits.memory }, { cpu: '8', memory: '16Gi' });
 });
 

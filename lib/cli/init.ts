@@ -8,6 +8,7 @@ import { basename, dirname } from 'node:path';
 import { RUNTIMES, type RuntimeName } from '../spec/schema/spec';
 import { parseSpecs } from '../spec/load';
 import { getRuntime } from '../runtimes/registry';
+import { SCHEMA_ID } from '../spec/json-schema';
 import { Io, UsageError, safe, namespaceOption } from './common';
 import { prepareOutputDir, writeNewFile } from './output';
 
@@ -85,7 +86,9 @@ const BODIES: Record<RuntimeName, string> = {
 
 /** The starter spec text for a runtime. */
 export function starterSpec(runtime: RuntimeName, name = DEFAULT_NAMES[runtime], namespace = 'default'): string {
-  return `# yaml-language-server: $schema=./node_modules/cdk8s-model-serving/model-serving.schema.json
+  // the schema's $id (an absolute URL): a relative path would resolve against the spec file's directory, which
+  // holds no node_modules unless the spec sits at the project root
+  return `# yaml-language-server: $schema=${SCHEMA_ID}
 # A starter spec for ${getRuntime(runtime).displayName}, written by \`model-serving init --runtime ${runtime}\`.
 #   model-serving validate ${name}.yaml && model-serving lint ${name}.yaml
 #   model-serving synth ${name}.yaml -o manifests/     (or -o - | kubectl apply -f -)

@@ -71,6 +71,9 @@ export function pickerArgs(ctx: ServingContext, pool: string, replicas: number):
     `--grpc-port=${PICKER_PORTS.grpc}`,
     `--grpc-health-port=${PICKER_PORTS.health}`,
     `--metrics-port=${PICKER_PORTS.metrics}`,
+    // TLS on the ext_proc port with a self-signed certificate (the default), or plaintext gRPC for Gateways that
+    // speak it (docs/LLM.md, "TLS between the Gateway and the picker")
+    `--secure-serving=${ctx.spec.inferencePool?.picker?.secureServing ?? true}`,
     // the metrics endpoint would otherwise ask the API server to authorize each scrape (a ClusterRole for
     // tokenreviews and subjectaccessreviews): the NetworkPolicy admits only the monitoring namespaces instead
     '--metrics-endpoint-auth=false',

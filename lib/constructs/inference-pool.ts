@@ -30,18 +30,23 @@ export interface PoolBackendRef {
 }
 
 /**
- * The HTTPRoute's backendRefs when the spec has an inference pool (the pools, the canary weighted by
- * spec.rollout.weight), else undefined (the route targets the Services).
+ * The HTTPRoute's backends when the spec has an inference pool, each with the key of the track its pool selects
+ * (the pools, the canary weighted by spec.rollout.weight), else undefined (the route targets the Services).
  */
-export function inferencePoolBackendRefs(ctx: ServingContext): PoolBackendRef[] | undefined {
+export function inferencePoolTargets(ctx: ServingContext): { track: string; ref: PoolBackendRef }[] | undefined {
   const pools = poolPlans(ctx);
   if (!pools.length) return undefined;
   const ref = (name: string, weight?: number): PoolBackendRef => ({
     group: INFERENCE_POOL_GROUP, kind: INFERENCE_POOL_KIND, name, ...(weight !== undefined ? { weight } : {}),
   });
-  if (pools.length === 1) return [ref(pools[0].name)];
+  if (pools.length === 1) return [{ track: pools[0].track.key, ref: ref(pools[0].name) }];
   const w = ctx.spec.rollout?.weight ?? 0;
-  return pools.map((p) => ref(p.name, p.track.role === 'canary' ? w : 100 - w));
+  return pools.map((p) => ({ track: p.track.key, ref: ref(p.name, p.track.role === 'canary' ? w : 100 - w) }));
+}
+
+/** The HTTPRoute's backendRefs when the spec has an inference pool, else undefined. */
+export function inferencePoolBackendRefs(ctx: ServingContext): PoolBackendRef[] | undefined {
+  return inferencePoolTargets(ctx)?.map((t) => t.ref);
 }
 
 export interface ModelInferencePoolProps {

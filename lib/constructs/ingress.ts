@@ -14,12 +14,12 @@ import { Kube, KubeObject } from '../k8s/object';
 import type { ServingContext, Track } from '../model/context';
 import type { PublicPath } from '../runtimes/types';
 import { serviceNameFor } from './services';
-import { httpPort, routeBackends, RouteBackendRef } from './route-backends';
+import { groupBackends, httpPort, routeTargets, RouteBackendRef, RouteTarget } from './route-backends';
 import { NGINX_CLASS, NGINX_FIELD_ANNOTATIONS, NGINX_PREFIX } from '../spec/rules-rollout';
 import { MAX_ROUTE_MATCHES, NGINX_STRICT_PATH, RoutePlan, routePlan } from '../spec/route-plan';
 
 export { routePlan, RoutePlan } from '../spec/route-plan';
-export { httpPort, routeBackends, RouteBackendRef } from './route-backends';
+export { httpPort, routeBackends, routeTargets, RouteBackendRef, RouteTarget } from './route-backends';
 
 export interface ModelIngressProps {
   /** The spec's shared context (names, labels, runtime, tracks). */
@@ -73,37 +73,57 @@ export interface HttpRouteSpec {
 }
 
 /**
- * The HTTPRoute rules of a plan. At their own URLs: the matches in rules of at most 64. Under a prefix: one rule
- * per path, matching `<prefix><path>` and rewriting it to `<path>` (ReplacePrefixMatch needs exactly one
- * PathPrefix match in its rule; an Exact match is rewritten with ReplaceFullPath).
+ * The HTTPRoute rules of a plan, group by group (route-plan.ts): the paths every track serves go to every target
+ * (weighted with a canary), the versioned paths only one track serves to that track's target alone. At their own
+ * URLs: a group's matches in rules of at most 64. Under a prefix: one rule per path, matching `<prefix><path>` and
+ * rewriting it to `<path>` (ReplacePrefixMatch needs exactly one PathPrefix match in its rule; an Exact match is
+ * rewritten with ReplaceFullPath).
  */
-export function httpRouteRules(plan: RoutePlan, backendRefs: readonly RouteBackendRef[], timeoutSeconds: number | undefined): HttpRouteSpec['rules'] {
-  const tail = () => ({
-    backendRefs: backendRefs.map((b) => ({ ...b })),
-    ...(timeoutSeconds !== undefined ? { timeouts: { request: `${timeoutSeconds}s` } } : {}),
-  });
-  if (plan.prefix) {
-    return plan.paths.map((p) => ({
-      matches: [{ path: { type: p.match, value: `${plan.prefix}${p.path}` } }],
-      filters: [{
-        type: 'URLRewrite' as const,
-        urlRewrite: { path: p.match === 'Exact' ? { type: 'ReplaceFullPath' as const, replaceFullPath: p.path } : { type: 'ReplacePrefixMatch' as const, replacePrefixMatch: p.path } },
-      }],
-      ...tail(),
-    }));
-  }
+export function httpRouteRules(plan: RoutePlan, targets: readonly RouteTarget[], timeoutSeconds: number | undefined): HttpRouteSpec['rules'] {
   const rules: HttpRouteSpec['rules'] = [];
-  for (let i = 0; i < plan.paths.length; i += MAX_ROUTE_MATCHES) {
-    rules.push({ matches: plan.paths.slice(i, i + MAX_ROUTE_MATCHES).map((p) => ({ path: { type: p.match, value: p.path } })), ...tail() });
+  for (const group of plan.groups) {
+    const tail = () => ({
+      backendRefs: groupBackends(targets, group),
+      ...(timeoutSeconds !== undefined ? { timeouts: { request: `${timeoutSeconds}s` } } : {}),
+    });
+    if (plan.prefix) {
+      for (const p of group.paths) {
+        rules.push({
+          matches: [{ path: { type: p.match, value: `${plan.prefix}${p.path}` } }],
+          filters: [{
+            type: 'URLRewrite' as const,
+            urlRewrite: { path: p.match === 'Exact' ? { type: 'ReplaceFullPath' as const, replaceFullPath: p.path } : { type: 'ReplacePrefixMatch' as const, replacePrefixMatch: p.path } },
+          }],
+          ...tail(),
+        });
+      }
+      continue;
+    }
+    for (let i = 0; i < group.paths.length; i += MAX_ROUTE_MATCHES) {
+      rules.push({ matches: group.paths.slice(i, i + MAX_ROUTE_MATCHES).map((p) => ({ path: { type: p.match, value: p.path } })), ...tail() });
+    }
   }
   return rules;
+}
+
+/**
+ * The Service port of an Ingress path. ingress-nginx names an upstream after the Service and the port as the Ingress
+ * writes it, number or name (`upstreamName`, internal/ingress/controller/util.go), and sends a share of every request
+ * of an upstream to the canary once the canary Ingress merged into any of its locations (`mergeAlternativeBackends`,
+ * controller.go; `get_balancer`, rootfs/etc/nginx/lua/balancer.lua). So the paths both tracks serve use the port
+ * number (split by the canary Ingress), and a versioned path only one track serves uses the port name: its own
+ * upstream of that track's Service, which no canary weight touches.
+ */
+function ingressPort(ctx: ServingContext, pinned: boolean): k8s.ServiceBackendPort {
+  return pinned ? { name: ctx.runtime.httpPortName } : { number: httpPort(ctx) };
 }
 
 /**
  * The HTTPRoute (construct ID `HttpRoute`, named `<name>`), the Ingress (`Ingress`, `<name>`) and the nginx
  * canary Ingress (`CanaryIngress`, `<name>-canary`) of one spec, as the spec asks. Every route targets the
  * stable Service `<name>` (the active track in a blue-green rollout), so a blue-green flip changes Service
- * selectors only.
+ * selectors only; a canary's route adds the canary Service: weighted for the paths both tracks serve, alone for
+ * the versioned paths only the canary serves.
  */
 export class ModelIngress extends Construct {
   /** The Ingress, when spec.ingress is set. */
@@ -160,13 +180,21 @@ export class ModelIngress extends Construct {
       ? { [`${NGINX_PREFIX}/canary`]: 'true', [`${NGINX_PREFIX}/canary-weight`]: String(ctx.spec.rollout!.weight!) }
       : this.nginxAnnotations(ctx, plan, user);
     const annotations = { ...user, ...generated };
-    const service = canary ? serviceNameFor(ctx, canary) : ctx.serviceName;
-    const port = httpPort(ctx);
-    const paths: k8s.HttpIngressPath[] = plan.paths.map((p) => ({
-      path: plan.prefix ? nginxRewritePath(plan.prefix, p) : p.path,
-      pathType: plan.prefix ? 'ImplementationSpecific' : ingressPathType(p, nginx),
-      backend: { service: { name: service, port: { number: port } } },
-    }));
+    // the canary Ingress carries the paths both tracks serve; the main Ingress every path, a versioned path only one
+    // track serves to that track's Service (ingressPort)
+    const trackOf = new Map(plan.groups.flatMap((g) => g.paths.map((p) => [`${p.match} ${p.path}`, g.track] as const)));
+    const serviceOf = (track: string | undefined) => {
+      const t = ctx.tracks.find((x) => x.key === track);
+      return canary ? serviceNameFor(ctx, canary) : t ? serviceNameFor(ctx, t) : ctx.serviceName;
+    };
+    const paths: k8s.HttpIngressPath[] = plan.paths
+      .map((p) => ({ p, track: trackOf.get(`${p.match} ${p.path}`) }))
+      .filter(({ track }) => !canary || track === undefined)
+      .map(({ p, track }) => ({
+        path: plan.prefix ? nginxRewritePath(plan.prefix, p) : p.path,
+        pathType: plan.prefix ? 'ImplementationSpecific' : ingressPathType(p, nginx),
+        backend: { service: { name: serviceOf(track), port: ingressPort(ctx, track !== undefined) } },
+      }));
     return Kube.Ingress(this, id, {
       metadata: { ...base, ...(Object.keys(annotations).length ? { annotations } : {}) },
       spec: {
@@ -187,7 +215,7 @@ export class ModelIngress extends Construct {
     const spec: HttpRouteSpec = {
       parentRefs: [{ name, ...(namespace ? { namespace } : {}), ...(sectionName ? { sectionName } : {}) }],
       ...(hostnames ? { hostnames: [...hostnames] } : {}),
-      rules: httpRouteRules(plan, routeBackends(ctx), gw.timeoutSeconds ?? ctx.runtime.routeDefaults?.timeoutSeconds),
+      rules: httpRouteRules(plan, routeTargets(ctx), gw.timeoutSeconds ?? ctx.runtime.routeDefaults?.timeoutSeconds),
     };
     return new ApiObject(this, 'HttpRoute', {
       apiVersion: 'gateway.networking.k8s.io/v1',

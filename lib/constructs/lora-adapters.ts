@@ -1,6 +1,6 @@
 /**
  * LoRA adapters of a track (docs/LLM.md): each downloaded before the server starts, into its own directory of one
- * emptyDir that the server mounts read-only at /model-adapters; the server then serves them by name
+ * emptyDir (sized from the adapters' `size`) that the server mounts read-only at /model-adapters; the server then serves them by name
  * (`--lora-modules name=/model-adapters/name`). An object-store adapter is copied with the same rclone container
  * as repository.uri; a Hugging Face adapter with `huggingface_hub.snapshot_download` in the server's own image
  * (vLLM resolves a repository id passed to --lora-modules without a revision: `vllm/lora/utils.py`
@@ -13,6 +13,8 @@ import { ADAPTERS_PATH } from '../runtimes/adapters';
 import { restrictedContainerSecurity } from '../model/security';
 import type { RepositoryMount } from './model-repository';
 import { rcloneCopyContainer } from '../model/rclone';
+import { downloadSize, sumQuantities } from '../model/resources';
+import { ADAPTER_DEFAULT_SIZE } from '../spec/schema/llm';
 
 /** The adapters' volume name. */
 export const ADAPTERS_VOLUME = 'model-adapters';
@@ -65,12 +67,21 @@ export function adapterInitContainers(ctx: ServingContext, track: Track): api.Co
   });
 }
 
+/**
+ * sizeLimit of the adapters' volume of `track`: the sum of the adapters' `size` (default 1Gi each) plus a fifth, as
+ * for the model download; undefined without adapters.
+ */
+export function adaptersVolumeSize(track: Track): string | undefined {
+  const adapters = track.models[0]?.adapters ?? [];
+  return adapters.length ? downloadSize(sumQuantities(adapters.map((a) => a.size ?? ADAPTER_DEFAULT_SIZE))) : undefined;
+}
+
 /** `base` plus the adapters of `track`: their volume, download containers (after the model's) and the server's read-only mount. */
 export function withAdapters(ctx: ServingContext, track: Track, base: RepositoryMount): RepositoryMount {
   const downloads = adapterInitContainers(ctx, track);
   if (!downloads.length) return base;
   return {
-    volumes: [...base.volumes, { name: ADAPTERS_VOLUME, emptyDir: {} }],
+    volumes: [...base.volumes, { name: ADAPTERS_VOLUME, emptyDir: { sizeLimit: q(adaptersVolumeSize(track)!) } }],
     initContainers: [...base.initContainers, ...downloads],
     mounts: [...base.mounts, { name: ADAPTERS_VOLUME, mountPath: ADAPTERS_PATH, readOnly: true }],
     env: base.env,

@@ -9,7 +9,7 @@ import { PATHS, RuntimeProbe, RuntimeContainer } from '../runtimes/types';
 import { imageTag } from '../spec/image';
 import type { ServingContext, Track } from '../model/context';
 import { TRACK_LABEL } from '../model/context';
-import { resolveResources, downloadsIntoPod, downloadVolumeSize, startupBudgetSeconds } from '../model/resources';
+import { resolveResources, startupBudgetSeconds, sumQuantities } from '../model/resources';
 import { CONFIG_HASH_ANNOTATION, CONFIG_HASH_LENGTH } from '../spec/rules-input';
 import type { RepositoryMount } from './model-repository';
 import { restrictedContainerSecurity, podSecurity, automountToken } from '../model/security';
@@ -77,11 +77,22 @@ export function configHash(files: Record<string, string>): string {
   return h.digest('hex').slice(0, CONFIG_HASH_LENGTH);
 }
 
-function resources(ctx: ServingContext, track: Track): api.ResourceRequirements {
+/**
+ * The node disk the pod needs for its whole life: the sizeLimit of each disk-backed emptyDir the server's data lives
+ * in (the models' download or Hub cache, the LoRA adapters, the runtime's writable caches). /tmp (4Gi, scratch) and
+ * the assembled Triton repository (symlinks) are left out.
+ */
+export function ephemeralStorage(volumes: readonly api.Volume[]): string | undefined {
+  const sizes = volumes
+    .filter((v) => v.emptyDir && v.emptyDir.medium !== 'Memory' && v.emptyDir.sizeLimit !== undefined)
+    .map((v) => String(v.emptyDir!.sizeLimit!.value));
+  return sizes.length ? sumQuantities(sizes) : undefined;
+}
+
+function resources(ctx: ServingContext, diskVolumes: readonly api.Volume[]): api.ResourceRequirements {
   const r = resolveResources(ctx.spec, ctx.runtime, ctx.gpuCount);
-  // the models' download volume is node disk the pod needs for its whole life
-  const disk: Record<string, k8s.Quantity> = downloadsIntoPod(track.repository, ctx.spec.edge?.hostPathCache !== undefined)
-    ? { 'ephemeral-storage': q(downloadVolumeSize(track.repository)) } : {};
+  const storage = ephemeralStorage(diskVolumes);
+  const disk: Record<string, k8s.Quantity> = storage ? { 'ephemeral-storage': q(storage) } : {};
   return {
     requests: { cpu: q(r.cpu.request), memory: q(r.memory.request), ...disk },
     limits: {
@@ -124,13 +135,14 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
   const startup = startupBudgetSeconds(ctx.spec, ctx.runtime, o.track.repository);
   const tracing = tracingFor(ctx, o.track);
   const claims = podResourceClaims(ctx, o.track);
+  const writable: api.Volume[] = rc.writablePaths.map((w, i) => ({ name: `writable-${i}`, emptyDir: { sizeLimit: q(w.sizeLimit) } }));
   const volumes: api.Volume[] = [
     ...o.repository.volumes,
     ...(o.configMapName ? [{ name: 'runtime-config', configMap: { name: o.configMapName } }] : []),
     ...(rc.needsAssembledRepository ? [{ name: 'repository', emptyDir: { sizeLimit: q('64Mi') } }] : []),
     { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: q(sharedMemorySize(ctx)) } },
     { name: 'tmp', emptyDir: { sizeLimit: q('4Gi') } },
-    ...rc.writablePaths.map((_, i) => ({ name: `writable-${i}`, emptyDir: {} })),
+    ...writable,
     ...(o.extraVolumes ?? []),
   ];
   const mountFor: Record<string, k8s.VolumeMount> = {
@@ -155,7 +167,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     args: [...rc.args, ...tracing.args, ...(ctx.spec.extraArgs ?? [])],
     ports: ctx.runtime.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
     env: [...env(ctx, rc.env, o.repository), ...tracing.env],
-    resources: resources(ctx, o.track),
+    resources: resources(ctx, [...o.repository.volumes, ...writable]),
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),
     livenessProbe: toProbe(rc.livenessProbe, { period: 10, failure: 3, timeout: 5 }),
@@ -167,7 +179,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
       ...(rc.needsAssembledRepository ? [{ ...mountFor.repository, readOnly: true }] : []),
       { name: 'dshm', mountPath: '/dev/shm' },
       { name: 'tmp', mountPath: '/tmp' },
-      ...rc.writablePaths.map((p, i) => ({ name: `writable-${i}`, mountPath: p })),
+      ...rc.writablePaths.map((w, i) => ({ name: `writable-${i}`, mountPath: w.path })),
     ],
     terminationMessagePolicy: 'FallbackToLogsOnError',
   };
@@ -182,8 +194,6 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
       { [CONFIG_HASH_ANNOTATION]: configHash(o.configFiles) }),
     spec: {
       ...platformPodFields(ctx),
-      // a server that would ignore SIGTERM as PID 1 gets the pause container as PID 1 (RuntimeContainer.needsInitProcess)
-      ...(rc.needsInitProcess ? { shareProcessNamespace: true } : {}),
       serviceAccountName: ctx.spec.serviceAccountName ?? ctx.name,
       automountServiceAccountToken: automountToken(ctx),
       enableServiceLinks: false,

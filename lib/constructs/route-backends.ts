@@ -4,7 +4,8 @@
  */
 import type { ServingContext } from '../model/context';
 import { serviceNameFor } from './services';
-import { inferencePoolBackendRefs } from './inference-pool';
+import { inferencePoolTargets } from './inference-pool';
+import type { RouteGroup } from '../spec/route-plan';
 
 /** An HTTPRoute backendRef (gateway.networking.k8s.io/v1 HTTPBackendRef), as much of it as this library writes. */
 export interface RouteBackendRef {
@@ -23,18 +24,41 @@ export function httpPort(ctx: ServingContext): number {
   return ctx.runtime.ports.find((p) => p.name === ctx.runtime.httpPortName)!.port;
 }
 
+/** A backendRef and the rollout track whose pods it reaches. */
+export interface RouteTarget {
+  /** The track's key (`stable`, `canary`, or a blue-green track). */
+  readonly track: string;
+  readonly ref: RouteBackendRef;
+}
+
 /**
- * The backendRefs of every HTTPRoute rule: with spec.inferencePool the pools (lib/constructs/inference-pool.ts);
- * else the stable Service `<name>` (the active track of a blue-green rollout:
- * a flip changes that Service's selector, not the route), and with a canary the canary Service, weighted
- * `100 - weight` and `weight`.
+ * The backends of the HTTPRoute: with spec.inferencePool the pools (lib/constructs/inference-pool.ts); else the
+ * stable Service `<name>` (the active track of a blue-green rollout: a flip changes that Service's selector, not the
+ * route), and with a canary the canary Service, weighted `100 - weight` and `weight`.
  */
-export function routeBackends(ctx: ServingContext): RouteBackendRef[] {
-  const pools = inferencePoolBackendRefs(ctx);
+export function routeTargets(ctx: ServingContext): RouteTarget[] {
+  const pools = inferencePoolTargets(ctx);
   if (pools) return pools;
   const port = httpPort(ctx);
   const canary = ctx.tracks.find((t) => t.role === 'canary');
-  if (!canary) return [{ name: ctx.serviceName, port }];
+  if (!canary) return [{ track: ctx.servingTrack.key, ref: { name: ctx.serviceName, port } }];
   const weight = ctx.spec.rollout?.weight ?? 0;
-  return [{ name: ctx.serviceName, port, weight: 100 - weight }, { name: serviceNameFor(ctx, canary), port, weight }];
+  return [
+    { track: ctx.servingTrack.key, ref: { name: ctx.serviceName, port, weight: 100 - weight } },
+    { track: canary.key, ref: { name: serviceNameFor(ctx, canary), port, weight } },
+  ];
+}
+
+/** The backendRefs of the rules every track serves (all targets, weighted with a canary). */
+export function routeBackends(ctx: ServingContext): RouteBackendRef[] {
+  return routeTargets(ctx).map((t) => t.ref);
+}
+
+/**
+ * The backendRefs of a plan's group: every target for the paths all tracks serve; the one track's target, without
+ * a weight, for the versioned paths only that track serves.
+ */
+export function groupBackends(targets: readonly RouteTarget[], group: RouteGroup): RouteBackendRef[] {
+  if (group.track === undefined) return targets.map((t) => ({ ...t.ref }));
+  return targets.filter((t) => t.track === group.track).map(({ ref: { weight: _w, ...ref } }) => ref);
 }

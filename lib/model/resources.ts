@@ -81,6 +81,16 @@ export function resolveResources(spec: ModelServingSpec, runtime: ServingRuntime
   return { cpu: { request: cpuRequest, limit: cpuLimit }, memory: { request: memRequest, limit: memLimit }, sharedMemory };
 }
 
+/** The sum of quantities (bytes), as a quantity (bytesQuantity). */
+export function sumQuantities(sizes: readonly (string | number)[]): string {
+  return bytesQuantity(sizes.reduce<number>((n, s) => n + value(s)!, 0));
+}
+
+/** A download volume's size for files of `size` (a quantity) in all: a fifth more, rounded up to whole Mi. */
+export function downloadSize(size: string | number): string {
+  return bytesQuantity(Math.ceil((value(size)! * DOWNLOAD_HEADROOM) / Mi) * Mi);
+}
+
 /** Whether the track's models land in an emptyDir of the pod (a download, or the Hub cache without a claim). */
 export function downloadsIntoPod(repo: RepositorySpec, hostPathCache: boolean): boolean {
   if (repo.uri !== undefined) return !hostPathCache;
@@ -89,6 +99,6 @@ export function downloadsIntoPod(repo: RepositorySpec, hostPathCache: boolean): 
 
 /** sizeLimit (and ephemeral-storage request) of the volume the models are downloaded to. */
 export function downloadVolumeSize(repo: RepositorySpec): string {
-  return bytesQuantity(Math.ceil((value(repo.modelSize ?? DEFAULT_MODEL_SIZE)! * DOWNLOAD_HEADROOM) / Mi) * Mi);
+  return downloadSize(repo.modelSize ?? DEFAULT_MODEL_SIZE);
 }
 

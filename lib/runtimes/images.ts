@@ -28,8 +28,13 @@ export interface ImageCuda {
   /** CUDA toolkit version the image is built with. */
   readonly version: string;
   readonly major: 12 | 13;
-  /** Lowest NVIDIA driver branch (CUDA_MAJORS[major].minDriver). */
+  /**
+   * Lowest NVIDIA driver branch: the release's own statement where it makes one (an NGC image names the driver of
+   * its CUDA toolkit), else the CUDA major's minor-version-compatibility floor (CUDA_MAJORS[major].minDriver).
+   */
   readonly minDriver: number;
+  /** How the image runs on drivers below minDriver, where it can (shown next to the driver in the table). */
+  readonly olderDriverNote?: string;
   /**
    * Lowest compute capability the image runs on: the CUDA major's floor, raised where the runtime's own
    * build or documentation demands more.
@@ -61,9 +66,13 @@ export interface RuntimeImageRow {
   readonly olderDrivers?: DefaultImage & { readonly note: string };
 }
 
-const cuda = (version: string, minComputeCapability: number | undefined, source: string): ImageCuda => {
+const cuda = (version: string, minComputeCapability: number | undefined, source: string, driver?: { min: number; note: string }): ImageCuda => {
   const major = Number(version.split('.')[0]) as 12 | 13;
-  return { version, major, minDriver: CUDA_MAJORS[major].minDriver, minComputeCapability: minComputeCapability ?? CUDA_MAJORS[major].minComputeCapability, source };
+  return {
+    version, major, minDriver: driver?.min ?? CUDA_MAJORS[major].minDriver,
+    ...(driver ? { olderDriverNote: driver.note } : {}),
+    minComputeCapability: minComputeCapability ?? CUDA_MAJORS[major].minComputeCapability, source,
+  };
 };
 
 const TRITON = 'nvcr.io/nvidia/tritonserver';
@@ -75,7 +84,10 @@ export const IMAGE_TABLE: readonly RuntimeImageRow[] = [
     source: 'triton-inference-server/server tag v2.71.0 (2026-07-24): TRITON_VERSION 2.71.0, build.py "triton_container_version": "26.07", README.md runs nvcr.io/nvidia/tritonserver:26.07-py3',
     gpu: {
       image: `${TRITON}:26.07-py3`,
-      cuda: cuda('13.3', undefined, 'server v2.71.0 build.py (libcudart.so.13, libcublasLt.so.13); docs/introduction/compatibility.md row 26.07: CUDA 13.3.0, driver 610.43.02'),
+      cuda: cuda('13.3', undefined, 'server v2.71.0 build.py (libcudart.so.13, libcublasLt.so.13; the CUDA forward-compatibility libraries wired into the image, "Extra defensive wiring for CUDA Compat lib"); docs/introduction/compatibility.md, 26.07 row of the vllm-python-py3 table (the file lists no plain -py3 table): CUDA 13.3.0, CUDA driver 610.43.02; NVIDIA "CUDA Compatibility" (minor-version compatibility: a CUDA 13.x build runs on driver 580 or newer, without features that need the newer driver; forward compatibility: data-center GPUs only)', {
+        min: 610,
+        note: '580-609 through CUDA minor-version compatibility, without features that need the newer driver; on data-center GPUs the image\'s forward-compatibility libraries serve the CUDA 13.3 runtime on the older branches NVIDIA supports',
+      }),
     },
     cpu: { image: `${TRITON}:26.07-py3` },
     olderDrivers: {
@@ -145,7 +157,7 @@ export function imageTableMarkdown(): string {
     const older = r.olderDrivers
       ? `${code(r.olderDrivers.image)} (CUDA ${r.olderDrivers.cuda!.version}, driver ≥ ${r.olderDrivers.cuda!.minDriver}, compute capability ≥ ${r.olderDrivers.cuda!.minComputeCapability.toFixed(1)})`
       : 'not needed: CUDA 12 runs on driver ≥ 525';
-    lines.push(`| ${code(r.runtime)} | ${r.release} | ${code(r.gpu.image)} | ${r.cpu ? code(r.cpu.image) : 'none (set spec.image to a CPU build)'} | ${c.version} | ≥ ${c.minDriver} | ≥ ${c.minComputeCapability.toFixed(1)} | ${older} |`);
+    lines.push(`| ${code(r.runtime)} | ${r.release} | ${code(r.gpu.image)} | ${r.cpu ? code(r.cpu.image) : 'none (set spec.image to a CPU build)'} | ${c.version} | ≥ ${c.minDriver}${c.olderDriverNote ? ` (${c.olderDriverNote})` : ''} | ≥ ${c.minComputeCapability.toFixed(1)} | ${older} |`);
   }
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
+import { sigtermWrapper } from './sigterm-wrapper';
 import { dcgmGpuMemoryUsedRatio, dcgmGpuUtilization, DCGM_METRICS } from './dcgm';
 import {
   TFS_METRICS_PATH, tfsBatching, tfsBatchingConfig, tfsBatchingIssues, tfsModelConfig, tfsMonitoringConfig,
@@ -38,6 +39,15 @@ export const TFS_REST_PORT = 8501;
  * under HOME (set to /tmp, an emptyDir); models and config are read-only mounts readable by any uid.
  */
 export const TFSERVING_USER = { uid: 1000, gid: 1000 } as const;
+
+/**
+ * The server's command: `tensorflow_model_server` behind the SIGTERM wrapper (sigterm-wrapper.ts), which passes
+ * SIGTERM on to it. The binary installs no SIGTERM handler (2.20.0: the only `signal()` call ignores SIGPIPE, in
+ * util/net_http/server/internal/evhttp_server.cc; main.cc and server.cc wait for termination), so as PID 1 it would
+ * ignore the kubelet's SIGTERM; not as PID 1 it takes SIGTERM's default action and exits. The image's own entrypoint
+ * (tools/docker/Dockerfile: a bash script that runs the binary without exec) leaves bash as a PID 1 without a trap.
+ */
+export const TFSERVING_WRAPPER = sigtermWrapper('tensorflow_model_server', 'kill -TERM "$server"');
 
 /** The REST verbs routes publish (model_servers/http_rest_api_util.cc kPredictionApiGegex). */
 export const TFS_PUBLIC_VERBS = ['predict', 'classify', 'regress'] as const;
@@ -114,8 +124,9 @@ export const tfserving: ServingRuntime = {
   container(ctx) {
     const batching = tfsBatching(ctx.models);
     return {
-      // the image's entrypoint script adds --model_name/--model_base_path for a single model: run the binary
-      command: ['tensorflow_model_server'],
+      // the image's entrypoint script adds --model_name/--model_base_path for a single model: run the binary,
+      // behind the wrapper that passes SIGTERM on
+      command: ['sh', '-c', TFSERVING_WRAPPER, 'tensorflow_model_server'],
       args: [
         `--port=${TFS_GRPC_PORT}`,
         `--rest_api_port=${TFS_REST_PORT}`,
@@ -136,9 +147,6 @@ export const tfserving: ServingRuntime = {
       livenessProbe: { grpc: { port: TFS_GRPC_PORT } },
       writablePaths: [],
       needsAssembledRepository: false,
-      // tensorflow_model_server installs no SIGTERM handler (2.20.0: only SIGPIPE is ignored, in
-      // util/net_http/server/internal/evhttp_server.cc; main.cc and server.cc wait for termination)
-      needsInitProcess: true,
     };
   },
   logFormat: () => TFSERVING_LOG,

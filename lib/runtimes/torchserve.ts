@@ -10,27 +10,19 @@ import type { SpecIssue } from '../spec/errors';
 import { PATHS, ServingRuntime } from './types';
 import { TS_PORTS, torchserveProperties } from './torchserve-config';
 import { defaultImageOf, imageRow } from './images';
+import { sigtermWrapper } from './sigterm-wrapper';
 
 export const TORCHSERVE_IMAGE = defaultImageOf('torchserve', false);
 export const TORCHSERVE_GPU_IMAGE = defaultImageOf('torchserve', true);
 
 /**
- * The server's command: `torchserve` in the background and a SIGTERM trap that runs `torchserve --stop
- * --foreground`, which sends SIGTERM to the frontend JVM (its shutdown hook closes the servers, ModelServer.java)
- * and waits up to 60 s. The `torchserve` CLI itself installs no signal handler (ts/model_server.py: Popen, then
- * wait): killed by SIGTERM it would leave the JVM to the SIGKILL that ends the container. `$@` are the CLI's
- * arguments; the script exits with the server's status.
+ * The server's command: `torchserve` behind the SIGTERM wrapper (sigterm-wrapper.ts), which runs `torchserve --stop
+ * --foreground` on SIGTERM: that sends SIGTERM to the frontend JVM (its shutdown hook closes the servers,
+ * ModelServer.java) and waits up to 60 s. The `torchserve` CLI itself installs no signal handler
+ * (ts/model_server.py: Popen, then wait): as PID 1 it would ignore SIGTERM, and killed by it, it would leave the JVM
+ * to the SIGKILL that ends the container. The wrapper, as PID 1, also reaps the model workers the JVM leaves.
  */
-export const TORCHSERVE_WRAPPER = [
-  'stopping=0',
-  "trap 'stopping=1; torchserve --stop --foreground' TERM INT",
-  'torchserve "$@" &',
-  'server=$!',
-  'wait "$server"; status=$?',
-  // the trap interrupted the first wait: collect the server's own status once it has stopped
-  'if [ "$stopping" = 1 ]; then wait "$server"; status=$?; fi',
-  'exit "$status"',
-].join('\n');
+export const TORCHSERVE_WRAPPER = sigtermWrapper('torchserve', 'torchserve --stop --foreground');
 
 /**
  * For `model-serving lint`: upstream stopped maintaining TorchServe (README notice added 2025-02-28,
@@ -47,6 +39,12 @@ export const TORCHSERVE_MAINTENANCE_NOTICE =
 export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
 /** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */
 export const TORCHSERVE_HOME = '/home/model-server';
+/**
+ * sizeLimit of that home: the five log files of log4j2.xml (v0.12.0), each rolled at 100 MB and once a day into a
+ * gzipped file kept in the same directory, and the token key file. Logs past it evict the pod (it restarts with an
+ * empty directory).
+ */
+export const TORCHSERVE_HOME_SIZE = '4Gi';
 
 function validate(spec: ModelServingSpec): SpecIssue[] {
   const issues: SpecIssue[] = [];
@@ -119,11 +117,8 @@ export const torchserve: ServingRuntime = {
     readinessProbe: { httpGet: { path: '/ping', port: 'http' } },
     // liveness asks the frontend only: a model whose workers restart is not ready, but the JVM is alive
     livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
-    writablePaths: [TORCHSERVE_HOME],
+    writablePaths: [{ path: TORCHSERVE_HOME, sizeLimit: TORCHSERVE_HOME_SIZE }],
     needsAssembledRepository: false,
-    // the torchserve CLI has no SIGTERM handler (the wrapper above stops the JVM), and the model workers the
-    // JVM starts are reaped only by a real PID 1
-    needsInitProcess: true,
   }),
   logFormat: () => TORCHSERVE_LOG,
   metrics: {

@@ -22,6 +22,12 @@ const q = (s: string) => JSON.stringify(s);
  * src/onnxruntime.cc and README.md, r26.06: parameters trt_engine_cache_enable, trt_engine_cache_path).
  */
 export const TRT_ENGINE_CACHE = '/var/cache/tensorrt';
+/**
+ * sizeLimit of the engine cache: a TensorRT engine holds the model's weights at the engine's precision (at most the
+ * size of the ONNX model, 2 GB per protobuf file unless its weights are external data) plus the tactics it chose;
+ * the cache keeps one per model and GPU profile.
+ */
+export const TRT_ENGINE_CACHE_SIZE = '10Gi';
 const list = (xs: readonly (number | string)[]) => `[ ${xs.join(', ')} ]`;
 
 function tensors(kind: 'input' | 'output', ts: NonNullable<ModelSpec['inputs']>): string[] {

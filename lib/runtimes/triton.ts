@@ -7,7 +7,7 @@ import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
-import { tritonModelConfig, TRT_ENGINE_CACHE } from './triton-config';
+import { tritonModelConfig, TRT_ENGINE_CACHE, TRT_ENGINE_CACHE_SIZE } from './triton-config';
 import { ensembleIssues } from './triton-ensemble';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
@@ -277,6 +277,8 @@ export const triton: ServingRuntime = {
         `--grpc-restricted-protocol=${RESTRICTED_APIS}:admin-key=$(${ADMIN_KEY_ENV})`] : []),
     ];
     return {
+      // PID 1 of its container: src/triton_signal.cc traps SIGINT and SIGTERM and stops the server gracefully
+      // (--exit-timeout-secs)
       command: ['tritonserver'],
       args,
       env: admin ? [{ name: ADMIN_KEY_ENV, valueFrom: { secretKeyRef: { name: admin.name, key: admin.key } } }] : [],
@@ -286,10 +288,8 @@ export const triton: ServingRuntime = {
       livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
       // ONNX models on the TensorRT accelerator keep their built engines here (trt_engine_cache_path): a
       // restarted container reuses them instead of rebuilding every engine
-      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [TRT_ENGINE_CACHE] : [],
+      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [{ path: TRT_ENGINE_CACHE, sizeLimit: TRT_ENGINE_CACHE_SIZE }] : [],
       needsAssembledRepository: true,
-      // src/triton_signal.cc traps SIGINT and SIGTERM and stops the server gracefully (--exit-timeout-secs)
-      needsInitProcess: false,
     };
   },
   logFormat: tritonLogFormat,

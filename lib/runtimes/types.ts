@@ -67,7 +67,20 @@ export interface RuntimeInitStep {
   readonly mounts: readonly ('model-store' | 'runtime-config' | 'repository')[];
 }
 
-/** What the server container runs. */
+/** A writable directory of the server (an emptyDir) and its size. */
+export interface WritablePath {
+  readonly path: string;
+  /** The emptyDir's sizeLimit (a quantity): the kubelet evicts the pod when the directory grows past it. */
+  readonly sizeLimit: string;
+}
+
+/**
+ * What the server container runs. Its first process is the container's PID 1, which the kernel sends only the
+ * signals it handles: it must handle SIGTERM, or the kubelet's SIGTERM is ignored and the server SIGKILLed at the
+ * end of the grace period, mid-request. A server that installs no handler runs behind `sigtermWrapper`
+ * (sigterm-wrapper.ts). No pod shares its process namespace: a container that holds credentials (a download, a
+ * batch upload) would show its environment to the server's processes through /proc.
+ */
 export interface RuntimeContainer {
   readonly command?: string[];
   readonly args: string[];
@@ -75,17 +88,13 @@ export interface RuntimeContainer {
   readonly startupProbe: RuntimeProbe;
   readonly readinessProbe: RuntimeProbe;
   readonly livenessProbe: RuntimeProbe;
-  /** Writable directories besides /tmp (emptyDirs, since the root filesystem is read-only). */
-  readonly writablePaths: readonly string[];
+  /**
+   * Writable directories besides /tmp (emptyDirs, since the root filesystem is read-only), each with the emptyDir's
+   * sizeLimit, which the server container also requests as ephemeral-storage.
+   */
+  readonly writablePaths: readonly WritablePath[];
   /** Whether the server reads the assembled repository (`/models`) rather than the model store. */
   readonly needsAssembledRepository: boolean;
-  /**
-   * The server must not run as the container's PID 1: its main process installs no SIGTERM handler (the kernel
-   * delivers to PID 1 only signals it handles, so it would ignore the kubelet's SIGTERM and be killed at the end
-   * of the grace period, mid-request), or it leaves child processes that only an init process reaps. The pod
-   * then shares its process namespace: the pause container is PID 1 and the server gets SIGTERM's default action.
-   */
-  readonly needsInitProcess: boolean;
 }
 
 /** Resource defaults of a runtime for a pod with `gpuCount` GPUs (bytes and cores). */

@@ -70,6 +70,11 @@ export const VLLM_PORT = 8000;
 export const VLLM_USER = { uid: 1000, gid: 1000 } as const;
 /** HOME of the server: every cache vLLM, PyTorch, Triton and FlashInfer write defaults to a path under it. */
 export const VLLM_HOME = '/home/vllm';
+/**
+ * sizeLimit of that HOME: the compile caches (torch.compile / inductor, Triton kernels, FlashInfer's JIT kernels) and
+ * vLLM's own cache root; model weights never land there (HF_HOME and the model store are volumes of their own).
+ */
+export const VLLM_HOME_SIZE = '10Gi';
 
 /**
  * The OpenAI API paths routes publish (docs.vllm.ai "OpenAI-Compatible Server", Supported APIs; vllm/entrypoints/openai
@@ -202,7 +207,8 @@ export const vllm: ServingRuntime = {
     const local = ctx.source === 'local';
     const apiKey = ctx.spec.vllm?.apiKeySecret;
     return {
-      // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first
+      // the image's ENTRYPOINT is `vllm serve`: arguments only, the model first. It is PID 1 of its container and
+      // handles SIGTERM (vllm/entrypoints/launcher.py serve_http: loop.add_signal_handler(SIGTERM) shuts it down)
       args: [
         ...modelArgs(ctx),
         '--served-model-name', ctx.models[0].name,
@@ -234,10 +240,8 @@ export const vllm: ServingRuntime = {
       readinessProbe: { httpGet: { path: '/health', port: 'http' } },
       // 503 once the engine died: restart
       livenessProbe: { httpGet: { path: '/health', port: 'http' } },
-      writablePaths: [VLLM_HOME],
+      writablePaths: [{ path: VLLM_HOME, sizeLimit: VLLM_HOME_SIZE }],
       needsAssembledRepository: false,
-      // vllm/entrypoints/launcher.py serve_http: loop.add_signal_handler(SIGTERM) shuts the server down
-      needsInitProcess: false,
     };
   },
   logFormat: () => VLLM_LOG,

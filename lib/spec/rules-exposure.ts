@@ -7,7 +7,7 @@ import type { ModelServingDocument, ModelServingSpec } from './schema/spec';
 import type { IssueList } from './errors';
 import { checkAnnotationKeys } from './labels';
 import { NGINX_CLASS, NGINX_FIELD_ANNOTATIONS, NGINX_PREFIX, classText, checkDisruptionBudget } from './rules-rollout';
-import { MAX_ROUTE_MATCHES, MAX_ROUTE_RULES, httpRouteRuleCount, routePlan, routePrefix } from './route-plan';
+import { MAX_ROUTE_MATCHES, MAX_ROUTE_RULES, MAX_ROUTE_TOTAL_MATCHES, httpRouteMatchCount, httpRouteRuleCount, routePlan, routePrefix } from './route-plan';
 
 const key = (k: string) => `[${JSON.stringify(k)}]`;
 
@@ -62,11 +62,12 @@ function checkGateway(list: IssueList, spec: ModelServingSpec): void {
   const path = gw.path ?? spec.ingress?.path;
   const plan = routePlan(spec, path);
   const rules = httpRouteRuleCount(plan);
-  if (rules <= MAX_ROUTE_RULES) return;
-  if (plan.prefix) {
+  if (plan.prefix && rules > MAX_ROUTE_RULES) {
     list.add(gw.path !== undefined ? 'spec.gateway.path' : 'spec.gateway', `a stripped prefix needs one HTTPRoute rule per published path (${plan.paths.length} for these models) and a route holds at most ${MAX_ROUTE_RULES} rules: leave the path out (the inference paths are then published at their own URLs) or serve fewer models per spec`);
-  } else {
-    list.add('spec.gateway', `the ${plan.paths.length} inference paths of these models need ${rules} HTTPRoute rules of ${MAX_ROUTE_MATCHES} matches and a route holds at most ${MAX_ROUTE_RULES}: serve fewer models per spec`);
+  } else if (httpRouteMatchCount(plan) > MAX_ROUTE_TOTAL_MATCHES) {
+    // at their own URLs the paths fill rules of 64 matches per group (at most three groups): within 128 matches
+    // they never need more than 16 rules
+    list.add('spec.gateway', `the ${plan.paths.length} inference paths of these models need as many HTTPRoute matches and a route holds at most ${MAX_ROUTE_TOTAL_MATCHES} over all its rules (Gateway API v1.2+; ${MAX_ROUTE_MATCHES} per rule, ${MAX_ROUTE_RULES} rules): serve fewer models or versions per spec`);
   }
 }
 

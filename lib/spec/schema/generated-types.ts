@@ -330,6 +330,13 @@ export type ModelServingSpec = {
        * @default - repository.credentialsSecret
        */
       credentialsSecret?: string;
+      /**
+       * Expected size of the adapter's files, e.g. 200Mi. The adapters of a model share one emptyDir whose
+       * sizeLimit is the sum of their sizes plus a fifth, and the server requests that much
+       * ephemeral-storage; a download past it gets the pod evicted.
+       * @default - 1Gi per adapter
+       */
+      size?: string | number;
     }[];
   }[];
   /**
@@ -1115,6 +1122,15 @@ export type ModelServingSpec = {
        * @default - 1
        */
       replicas?: number;
+      /**
+       * Whether the picker serves its ext_proc gRPC port (9002) over TLS, with a self-signed certificate it
+       * makes at start (llm-d-router --secure-serving). Keep true for Gateways that connect with TLS
+       * (kgateway, NGINX Gateway Fabric, GKE; Istio with a DestinationRule tls SIMPLE, insecureSkipVerify);
+       * false for Gateways that speak plaintext gRPC to it (agentgateway; Istio without that
+       * DestinationRule). See docs/LLM.md.
+       * @default - true (the picker's default)
+       */
+      secureServing?: boolean;
     };
     /**
      * What the Gateway does when the picker does not answer (InferencePool endpointPickerRef.failureMode):

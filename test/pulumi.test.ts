@@ -16,6 +16,7 @@ import {
 } from '../lib/pulumi';
 import { assertValidObjects } from './support/k8s-validate';
 import { tritonDoc } from './support/synth';
+import { vllmPoolDoc } from './support/llm';
 
 // ---- mocks: set before any resource is constructed; every registration is recorded by name ----------
 interface Registration {
@@ -313,12 +314,15 @@ test('skips the wait of a Service at zero replicas, KEDA minReplicas 0 (a canary
   assert.deepEqual(svcs(tritonDoc({ autoscaling: keda(1) })), { m: 'awaited' });
   assert.deepEqual(svcs(tritonDoc({ autoscaling: { minReplicas: 2, maxReplicas: 4, targetInferencesPerSecondPerPod: 10 } })), { m: 'awaited' });
   assert.deepEqual(svcs(tritonDoc({ replicas: 0 })), { m: 'true' });
-  // a canary's floor is its share of the stable floor: 0 with the stable track's
+  // a canary's floor is its share of the stable floor: 1 (scale to zero with a rollout needs an inference pool, below)
   const canary = (minReplicas: number) => tritonDoc({
     autoscaling: { ...keda(minReplicas), keda: { ...keda(minReplicas).keda, query: 'sum(nv_inference_pending_request_count{job="m-metrics"}) or vector(0)' } },
     gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: {} },
   });
-  assert.deepEqual(svcs(canary(0)), { m: 'true', 'm-canary': 'true' });
+  // behind an inference pool both tracks may sit at zero: neither model Service is awaited; the endpoint pickers' are
+  const pool = vllmPoolDoc({ gateway: { parentRef: { name: 'gw' }, timeoutSeconds: 3600 }, rollout: { strategy: 'canary', weight: 10, canary: {} },
+    autoscaling: { engine: 'keda', minReplicas: 0, maxReplicas: 4, keda: { serverAddress: 'http://prometheus:9090', threshold: 10 } } });
+  assert.deepEqual(svcs(pool as ReturnType<typeof tritonDoc>), { chat: 'true', 'chat-canary': 'true', 'chat-epp': 'awaited', 'chat-canary-epp': 'awaited' });
   assert.deepEqual(svcs(canary(1)), { m: 'awaited', 'm-canary': 'awaited' });
 });
 

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 
 /** The features every generated spec turns on (printed in bench/results.md). */
-export const FEATURES = 'triton, 2 models, ingress (TLS, nginx), HPA on inferences/s, VPA (memory), ServiceMonitor + alerts + dashboard, rollout (canary or blue-green, alternating), PDB, NetworkPolicy';
+export const FEATURES = 'triton, 2 models, Gateway API route, HPA on inferences/s, VPA (memory), ServiceMonitor + alerts + dashboard, rollout (canary or blue-green, alternating), PDB, NetworkPolicy';
 
 const TEAMS = ['vision', 'speech', 'search', 'ranking', 'fraud'];
 
@@ -63,14 +63,10 @@ export function benchSpec(i: number): Record<string, unknown> {
       },
       nodeSelector: { accelerator: 'nvidia-l4' },
       env: [{ name: 'LOG_LEVEL', value: 'info' }],
-      ingress: {
-        host: `${name}.${team}.example.org`,
-        path: `/v2/models`,
-        className: 'nginx',
-        maxBodySize: '50m',
+      gateway: {
+        parentRef: { name: 'inference', namespace: 'gateway-system', sectionName: 'https' },
+        hostnames: [`${name}.${team}.example.org`],
         timeoutSeconds: 300,
-        rateLimitRps: 100,
-        tls: { secretName: `${team}-tls` },
       },
       autoscaling: {
         engine: 'hpa',
@@ -94,7 +90,7 @@ export function benchSpec(i: number): Record<string, unknown> {
       },
       rollout,
       disruption: { minAvailable: 1 },
-      networkPolicy: { allowFromNamespaces: ['ingress-nginx', 'monitoring'] },
+      networkPolicy: { allowFromNamespaces: ['monitoring'] },
     },
   };
 }

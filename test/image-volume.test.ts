@@ -73,3 +73,21 @@ test('requires Kubernetes 1.35 for an image volume', () => {
     return true;
   });
 });
+
+test('requires Kubernetes 1.35 for a canary or a track that brings its model as an image volume', () => {
+  const NEEDS = 'needs image volumes (volumes[].image; feature gate ImageVolume, beta on by default in 1.35, GA 1.36; the node\'s container runtime must support it too), which Kubernetes 1.35 has; the target is 1.34 (--kube-version)';
+  const at134 = (doc: Record<string, unknown>) => {
+    try {
+      parseSpecs(JSON.stringify(doc), 'spec.yaml', { kubeVersion: '1.34' });
+      return 'accepted';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  const image = { image: { reference: 'registry.example.com/m:2' } };
+  assert.equal(at134(tritonDoc({ gateway: { parentRef: { name: 'gw' } }, rollout: { strategy: 'canary', weight: 10, canary: { repository: image } } })),
+    `spec.yaml: spec.rollout.canary.repository.image: the model as an image volume ${NEEDS}`);
+  assert.equal(at134(tritonDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: image } } } })),
+    `spec.yaml: spec.rollout.tracks: a track whose repository is an image volume ${NEEDS}`);
+  assert.equal(at134(tritonDoc({ rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: {} } } })), 'accepted');
+});

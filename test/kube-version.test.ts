@@ -65,6 +65,16 @@ test('refuses an HPA tolerance on a target before 1.35', () => {
   assert.deepEqual(validateDocument(doc), []);
 });
 
+test('refuses VPA updateMode InPlaceOrRecreate on a target before 1.33 (in-place pod resize)', () => {
+  const doc = tritonDoc({ verticalAutoscaling: { updateMode: 'InPlaceOrRecreate' } });
+  assert.deepEqual(validateDocument(doc, { kubeVersion: '1.32' }).map((i) => `${i.path}: ${i.message}`), [
+    'spec.verticalAutoscaling.updateMode: InPlaceOrRecreate (the VPA resizes running pods in place) needs in-place pod resize ' +
+    '(feature gate InPlacePodVerticalScaling, beta on by default in 1.33, GA 1.35), which Kubernetes 1.33 has; the target is 1.32 (--kube-version)',
+  ]);
+  assert.deepEqual(validateDocument(doc, { kubeVersion: '1.33' }), []);
+  assert.deepEqual(validateDocument(tritonDoc({ verticalAutoscaling: { updateMode: 'Recreate' } }), { kubeVersion: '1.28' }), []);
+});
+
 test('synth --kube-version refuses what the target lacks and writes nothing', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ms-kv-'));
   const f = join(dir, 'b.yaml');

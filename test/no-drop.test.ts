@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { k8s } from 'cdk8s-plus-28';
 import { synthFile, synth, tritonDoc, K8sObject } from './support/synth';
@@ -71,6 +71,10 @@ function corpus(): K8sObject[] {
   const batch = { mode: 'batch', batch: { input: 's3://in/x/', output: 's3://out/y/' } };
   objs.push(...synth(tritonDoc({ ...batch, repository: image, resources: claim({ strategy: 'MPS' }) })));
   objs.push(...synth(tritonDoc({ ...batch, resources: claim() })));
+  // a scheduled batch: a CronJob, whose pod template is under spec.jobTemplate
+  const scheduled = { mode: 'batch', batch: { ...batch.batch, schedule: '0 2 * * *' } };
+  objs.push(...synth(tritonDoc({ ...scheduled, repository: image, resources: claim({ strategy: 'MPS' }) })));
+  objs.push(...synth(tritonDoc({ ...scheduled, resources: claim() })));
   return objs;
 }
 
@@ -97,4 +101,22 @@ test('every declared newer field survives synthesis in at least one object', () 
 test('the check itself sees a dropped field: trafficDistribution on a Service is lost by the L1 serializer', () => {
   const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { selector: { a: 'b' }, trafficDistribution: 'PreferClose', clusterIP: 'None' } };
   assert.deepEqual(droppedByL1(svc), ['spec.trafficDistribution']);
+});
+
+test('lib emits no object through an L1 or L2 class of cdk8s-plus-28 (they would drop newer fields again)', () => {
+  const files = (readdirSync('lib', { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join('lib', f));
+  const offenders = files.flatMap((f) => {
+    const src = readFileSync(f, 'utf8');
+    const found: string[] = [];
+    if (/new\s+k8s\.Kube\w+\s*\(/.test(src)) found.push(`${f}: new k8s.Kube*`);
+    // only the k8s namespace (types, GVKs, Quantity/IntOrString) may come from cdk8s-plus-28, never its L2 constructs
+    for (const m of src.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s+from\s+'cdk8s-plus-28'/g)) {
+      const names = m[1].split(',').map((n) => n.trim()).filter(Boolean);
+      if (names.some((n) => n !== 'k8s')) found.push(`${f}: imports ${names.join(', ')} from cdk8s-plus-28`);
+    }
+    if (/import\s+\*\s+as\s+\w+\s+from\s+'cdk8s-plus-28'/.test(src)) found.push(`${f}: imports all of cdk8s-plus-28`);
+    return found;
+  });
+  assert.ok(files.length > 50, `read ${files.length} files under lib/`);
+  assert.deepEqual(offenders, []);
 });

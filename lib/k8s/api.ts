@@ -101,23 +101,28 @@ export interface NewerField {
   readonly source: string;
 }
 
-/** Pod-template fields newer than 1.28, by name, for a workload kind whose template is at spec.template. */
+/** Where a workload kind's pod template is. */
+const TEMPLATE: Record<string, string> = {
+  Deployment: 'spec.template', DaemonSet: 'spec.template', Job: 'spec.template', CronJob: 'spec.jobTemplate.spec.template',
+};
+
+/** Pod-template fields newer than 1.28, by name, for a workload kind. */
 const POD_FIELDS = {
   image: (kind: string): NewerField => ({
-    kind, path: 'spec.template.spec.volumes[].image', since: '1.35',
+    kind, path: `${TEMPLATE[kind]}.spec.volumes[].image`, since: '1.35',
     source: 'feature gate ImageVolume (alpha 1.31, beta 1.33, on by default in 1.35, GA 1.36); kubernetes/api core/v1 ImageVolumeSource',
   }),
   resourceClaimName: (kind: string): NewerField => ({
-    kind, path: 'spec.template.spec.resourceClaims[].resourceClaimName', since: '1.34',
+    kind, path: `${TEMPLATE[kind]}.spec.resourceClaims[].resourceClaimName`, since: '1.34',
     source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 PodResourceClaim.resourceClaimName since 1.31',
   }),
   resourceClaimTemplateName: (kind: string): NewerField => ({
-    kind, path: 'spec.template.spec.resourceClaims[].resourceClaimTemplateName', since: '1.34',
+    kind, path: `${TEMPLATE[kind]}.spec.resourceClaims[].resourceClaimTemplateName`, since: '1.34',
     source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 PodResourceClaim.resourceClaimTemplateName since 1.31',
   }),
   // mode batch runs the server as a native sidecar: an init container
   request: (kind: string): NewerField => ({
-    kind, path: `spec.template.spec.${kind === 'Job' ? 'initContainers' : 'containers'}[].resources.claims[].request`, since: '1.34',
+    kind, path: `${TEMPLATE[kind]}.spec.${kind === 'Job' || kind === 'CronJob' ? 'initContainers' : 'containers'}[].resources.claims[].request`, since: '1.34',
     source: 'feature gate DynamicResourceAllocation (GA in 1.34); core/v1 ResourceClaim.request since 1.31',
   }),
 };
@@ -138,6 +143,7 @@ export const NEWER_FIELDS: readonly NewerField[] = [
     // a DaemonSet's pods run on many nodes: never one shared claim (spec.resources.gpu.claim.sharing is refused)
     ['DaemonSet', ['image', 'resourceClaimTemplateName', 'request']],
     ['Job', ['image', 'resourceClaimName', 'resourceClaimTemplateName', 'request']],
+    ['CronJob', ['image', 'resourceClaimName', 'resourceClaimTemplateName', 'request']],
   ] as const).flatMap(([kind, fields]) => fields.map((f) => POD_FIELDS[f](kind))),
   ...['scaleUp', 'scaleDown'].map((dir) => ({
     kind: 'HorizontalPodAutoscaler',

@@ -22,6 +22,7 @@ export const NEWEST_KUBE_VERSION = '1.37';
 export const KUBE_FEATURES = {
   nativeSidecars: { since: '1.29', what: 'native sidecar containers (an init container with restartPolicy: Always; feature gate SidecarContainers, beta on by default in 1.29, GA 1.33)' },
   preStopSleep: { since: '1.30', what: 'the sleep lifecycle action (lifecycle.preStop.sleep; feature gate PodLifecycleSleepAction, beta on by default in 1.30, GA 1.34)' },
+  inPlaceResize: { since: '1.33', what: 'in-place pod resize (feature gate InPlacePodVerticalScaling, beta on by default in 1.33, GA 1.35)' },
   dra: { since: '1.34', what: 'Dynamic Resource Allocation with resource.k8s.io/v1 (feature gate DynamicResourceAllocation, GA in 1.34)' },
   imageVolumes: { since: '1.35', what: 'image volumes (volumes[].image; feature gate ImageVolume, beta on by default in 1.35, GA 1.36; the node\'s container runtime must support it too)' },
   hpaTolerance: { since: '1.35', what: 'a per-HPA tolerance (behavior.scaleUp/scaleDown.tolerance; feature gate HPAConfigurableTolerance, beta on by default in 1.35)' },

@@ -35,6 +35,12 @@ const REQUIREMENTS: readonly KubeRequirement[] = [
     applies: (s) => s.inferencePool !== undefined && (s.autoscaling?.engine ?? 'hpa') === 'hpa' && s.autoscaling?.minReplicas === 0,
   },
   {
+    feature: 'inPlaceResize',
+    path: 'spec.verticalAutoscaling.updateMode',
+    why: 'InPlaceOrRecreate (the VPA resizes running pods in place)',
+    applies: (s) => s.verticalAutoscaling?.updateMode === 'InPlaceOrRecreate',
+  },
+  {
     feature: 'dra',
     path: 'spec.resources.gpu.claim',
     why: 'a GPU claim (ResourceClaimTemplate / ResourceClaim, resource.k8s.io/v1)',

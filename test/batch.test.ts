@@ -119,7 +119,7 @@ test('a CPU-only batch job requests no GPU and tolerates no GPU taint', () => {
 
 test('download-inputs lists the input with rclone and downloads only this pod\'s shard of *.json files', () => {
   const d = container(cron, 'download-inputs');
-  assert.equal(d.image, 'rclone/rclone:1.68.2');
+  assert.equal(d.image, 'rclone/rclone:1.75.0');
   assert.equal(env(d, 'SOURCE').value, ':s3,provider=AWS,env_auth=true:acme-ml-data/fraud/requests');
   assert.deepEqual(env(d, 'SHARD').valueFrom, { fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" } });
   assert.equal(env(d, 'SHARDS').value, '4');
@@ -139,7 +139,7 @@ test('input and output use repository.credentialsSecret when batch.credentialsSe
 
 test('a CronJob uploads each run under <output>/<job name>/; the bucket is not created', () => {
   const u = container(cron, 'upload-results');
-  assert.equal(u.image, 'rclone/rclone:1.68.2');
+  assert.equal(u.image, 'rclone/rclone:1.75.0');
   assert.deepEqual(env(u, 'JOB_NAME').valueFrom, { fieldRef: { fieldPath: "metadata.labels['batch.kubernetes.io/job-name']" } });
   assert.equal(env(u, 'DEST').value, ':s3,provider=AWS,env_auth=true:acme-ml-data/fraud/scores/$(JOB_NAME)');
   const names = u.env.map((e: K8sObject) => e.name);
@@ -165,7 +165,7 @@ test('a Job uploads straight to the output; a gs:// output gets no S3 flag', () 
 
 test('the client is the pinned python image running the generated program from the ClientConfig ConfigMap', () => {
   const c = container(cron, 'client');
-  assert.equal(c.image, 'python:3.12.11-slim-bookworm');
+  assert.equal(c.image, 'python:3.12.12-slim-bookworm');
   assert.deepEqual(c.command, ['python3', '/etc/model-serving-batch/client.py', '/etc/model-serving-batch/client.json']);
   const cm = find(nightly, 'ConfigMap', 'fraud-scoring-nightly-batch-client');
   assert.equal(cm.data['client.py'], CLIENT_PY);

@@ -5,10 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { IMAGE_TABLE, imageTableMarkdown, imageSourcesMarkdown, defaultImageOf } from '../lib/runtimes/images';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { IMAGE_TABLE, imageTableMarkdown, imageSourcesMarkdown, defaultImageOf, HELPER_IMAGES, helperImagesMarkdown } from '../lib/runtimes/images';
 import { getRuntime } from '../lib/runtimes/registry';
-import { synth, find, container } from './support/synth';
+import { synth, synthFile, find, container } from './support/synth';
 import { tritonImageCuda } from '../lib/runtimes/triton';
 import { vllmImageCuda } from '../lib/runtimes/vllm';
 import { tfservingImageCuda } from '../lib/runtimes/tfserving';
@@ -52,6 +53,24 @@ test('the runtimes and the generated manifests use the table\'s images, with and
 test('docs/RUNTIMES.md shows the table and the source of every row, as generated from it', () => {
   assert.ok(docs.includes(imageTableMarkdown()), 'docs/RUNTIMES.md must contain imageTableMarkdown() verbatim');
   assert.ok(docs.includes(imageSourcesMarkdown()), 'docs/RUNTIMES.md must contain imageSourcesMarkdown() verbatim');
+});
+
+test('every helper image comes from HELPER_IMAGES: the docs show it, and every image in the synthesized templates is a server or helper image', () => {
+  assert.ok(docs.includes(helperImagesMarkdown()), 'docs/RUNTIMES.md must contain helperImagesMarkdown() verbatim');
+  const known = new Set<string>([...Object.values(HELPER_IMAGES).map((h) => h.image),
+    ...IMAGE_TABLE.flatMap((r) => [r.gpu.image, r.cpu?.image, r.olderDrivers?.image].filter((x): x is string => x !== undefined))]);
+  const used = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) (k === 'image' && typeof x === 'string' ? used.add(x) : walk(x));
+    }
+  };
+  for (const f of readdirSync('templates').filter((n) => n.endsWith('.yaml'))) walk(synthFile(join('templates', f)));
+  // the templates set their own server images for a few runtimes (spec.image) and the TensorRT build image follows the serving image
+  const other = [...used].filter((i) => !known.has(i) && !/^nvcr\.io\/nvidia\/(tritonserver|tensorrt):/.test(i) && !/^(tensorflow\/serving|vllm\/vllm-openai|pytorch\/torchserve):/.test(i));
+  assert.deepEqual(other, []);
+  for (const h of Object.values(HELPER_IMAGES)) assert.ok(used.has(h.image), `${h.image} is used by some template`);
 });
 
 test('the README names the table\'s default images', () => {

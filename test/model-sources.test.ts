@@ -39,7 +39,7 @@ test('every object of a spec with an object-store source is valid against the Ku
 test('downloads the repository in an init container before anything else, with the Secret as environment', () => {
   assert.equal(pod.initContainers[0].name, 'download-models');
   assert.equal(download.image, DOWNLOAD_IMAGE);
-  assert.equal(DOWNLOAD_IMAGE, 'rclone/rclone:1.68.2');
+  assert.equal(DOWNLOAD_IMAGE, 'rclone/rclone:1.75.0');
   assert.deepEqual(download.command.slice(0, 2), ['sh', '-c']);
   assert.equal(download.command[3], 'download-models');
   assert.deepEqual(download.args, [':s3,provider=AWS,env_auth=true:acme-models/triton', '/model-store', '--include=/resnet50/**',

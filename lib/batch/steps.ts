@@ -15,9 +15,10 @@ import { restrictedContainerSecurity } from '../model/security';
 import { splitUri } from '../spec/uri';
 import { CLIENT_PY, EXIT_REJECTED } from './client-py';
 import { startupBudgetSeconds } from '../model/resources';
+import { HELPER_IMAGES } from '../runtimes/images';
 
 /** Pinned image of the client: CPython 3.12 on Debian bookworm, standard library only. */
-export const BATCH_CLIENT_IMAGE = 'python:3.12.11-slim-bookworm';
+export const BATCH_CLIENT_IMAGE = HELPER_IMAGES.batchClient.image;
 export const BATCH_PATHS = { input: '/batch/input', output: '/batch/output', client: '/etc/model-serving-batch' } as const;
 export const DEFAULT_CONCURRENCY = 4;
 /** The schema's maximum of spec.batch.concurrency (one client thread per request in flight). */

@@ -13,9 +13,10 @@ import { INFERENCE_POOL_GROUP } from '../k8s/inference-pool';
 import { EPP_CONFIG_API_VERSION, EPP_CONFIG_KIND, EndpointPickerConfig } from '../k8s/endpoint-picker-config';
 import { strictContainerSecurity } from '../model/security';
 import { configHash } from './pod';
+import { HELPER_IMAGES } from '../runtimes/images';
 
 /** The picker image when spec.inferencePool.picker.image is unset (llm-d-router release v0.10.0, `.github/workflows/ci-release.yaml`). */
-export const PICKER_IMAGE = 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0';
+export const PICKER_IMAGE = HELPER_IMAGES.endpointPicker.image;
 /** Ports (`pkg/epp/server/options.go` defaults): ext_proc gRPC, gRPC health, Prometheus metrics. */
 export const PICKER_PORTS = { grpc: 9002, health: 9003, metrics: 9090 } as const;
 /** The image's user (`Dockerfile.epp`: USER 65532:65532). */

@@ -16,11 +16,12 @@ import { restrictedContainerSecurity, podSecurity, automountToken } from '../mod
 import { gpuLimit, serverClaims, tracingFor } from './pod-platform';
 import { podResourceClaims } from './gpu-claims';
 import { affinity, tolerations, platformPodFields, platformPodMetadata } from '../model/pod-fields';
+import { HELPER_IMAGES } from '../runtimes/images';
 
 export { affinity, tolerations, platformPodFields, platformPodMetadata } from '../model/pod-fields';
 
 /** Pinned image for small shell steps (assembling Triton's repository). */
-export const SHELL_IMAGE = 'busybox:1.37.0';
+export const SHELL_IMAGE = HELPER_IMAGES.shell.image;
 /** Seconds the preStop hook waits so endpoints drop the pod before the server stops accepting requests. */
 export const PRESTOP_SLEEP_SECONDS = 15;
 const STARTUP_PERIOD_SECONDS = 10;

@@ -6,9 +6,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import type * as api from '../k8s/api';
 import { splitUri } from '../spec/uri';
+import { HELPER_IMAGES } from '../runtimes/images';
 
 /** Pinned image of the download step (Alpine based: has sh): rclone speaks S3, GCS and HTTP(S) directory listings. */
-export const DOWNLOAD_IMAGE = 'rclone/rclone:1.68.2';
+export const DOWNLOAD_IMAGE = HELPER_IMAGES.download.image;
 /** rclone's config and cache under the writable /tmp (the root filesystem is read-only); no config file is needed. */
 export const RCLONE_ENV: k8s.EnvVar[] = [{ name: 'RCLONE_CONFIG', value: '/tmp/rclone.conf' }, { name: 'XDG_CACHE_HOME', value: '/tmp' }];
 

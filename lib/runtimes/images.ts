@@ -168,3 +168,42 @@ export function imageSourcesMarkdown(): string {
     `- ${code(r.runtime)}: release: ${r.source}. CUDA: ${r.gpu.cuda!.source}.` + (r.olderDrivers ? ` Older drivers: ${r.olderDrivers.cuda!.source}.` : ''),
   ].join('\n')).join('\n');
 }
+
+/** One image of a step around the server (downloads, shell steps, the batch client, the endpoint picker). */
+export interface HelperImageRow {
+  /** What runs it. */
+  readonly role: string;
+  readonly image: string;
+  /** Where the tag is evidenced and what the image must have. */
+  readonly source: string;
+}
+
+/** The helper images: every image this project runs that is not a runtime's server (docs/RUNTIMES.md shows them). */
+export const HELPER_IMAGES = {
+  download: {
+    role: 'model, adapter and batch downloads and uploads (rclone)',
+    image: 'rclone/rclone:1.75.0',
+    source: 'rclone/rclone tag v1.75.0 (docs/content/changelog.md: 2026-07-31); `.github/workflows/build_publish_docker_image.yml` pushes rclone/rclone:<version> (docker/metadata-action `type=semver,pattern={{version}}`); `Dockerfile`: Alpine based (has sh), ENTRYPOINT rclone; every rclone flag used (`copy`, `lsf -R --files-only`, `--include`, `--files-from-raw`, `--no-traverse`, `--transfers`, `--checkers`, `--retries`, `--low-level-retries`, `--stats-one-line`) is defined at that tag (`fs/config.go`, `fs/filter/filter.go`, `cmd/lsf/lsf.go`)',
+  },
+  shell: {
+    role: 'shell steps (assembling Triton\'s repository, waiting for a TensorRT plan)',
+    image: 'busybox:1.37.0',
+    source: 'Docker Official Image busybox (docker-library/busybox), BusyBox 1.37.0: sh, ln, mkdir, test, sleep',
+  },
+  batchClient: {
+    role: 'the batch client (standard library only)',
+    image: 'python:3.12.12-slim-bookworm',
+    source: 'docker-library/official-images `library/python`: Tags 3.12.12-slim-bookworm (CPython 3.12.12 on Debian bookworm)',
+  },
+  endpointPicker: {
+    role: 'the endpoint picker of spec.inferencePool',
+    image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:v0.10.0',
+    source: 'llm-d/llm-d-router tag v0.10.0 (2026-08-17); image name and tag from `.github/workflows/ci-release.yaml` and `Makefile`',
+  },
+} as const satisfies Record<string, HelperImageRow>;
+
+/** The helper images as docs/RUNTIMES.md lists them (a test checks the docs hold exactly these lines). */
+export function helperImagesMarkdown(): string {
+  return ['| step | image | source |', '|---|---|---|',
+    ...Object.values(HELPER_IMAGES).map((h) => `| ${h.role} | ${code(h.image)} | ${h.source} |`)].join('\n');
+}

@@ -22,10 +22,13 @@ export function crdDirectory(): string | undefined {
 }
 
 /** The served version's openAPIV3Schema of the CRD in `file`, or undefined when the file is not there. */
-export function crdSchema(file: string, version: string): Record<string, any> | undefined {
+export function crdSchema(file: string, version: string, kind?: string): Record<string, any> | undefined {
   const path = join(SHARED_CRDS, file);
   if (!existsSync(path)) return undefined;
-  const crd = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS()).find((d) => d?.kind === 'CustomResourceDefinition');
+  // a file may hold several CRDs (the VPA's): `kind` picks one by spec.names.kind
+  const crd = parseAllDocuments(readFileSync(path, 'utf8')).map((d) => d.toJS())
+    .find((d) => d?.kind === 'CustomResourceDefinition' && (kind === undefined || d.spec?.names?.kind === kind));
+  if (!crd) throw new Error(`${file}: no CustomResourceDefinition${kind ? ` of kind ${kind}` : ''}`);
   const served = crd?.spec.versions.find((x: any) => x.name === version && x.served);
   if (!served) throw new Error(`${file}: version ${version} is not served`);
   return served.schema.openAPIV3Schema;
@@ -54,10 +57,10 @@ const message = (e: { instancePath: string; message?: string; params: Record<str
   `${e.instancePath || '(root)'}: ${e.message}${'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`;
 
 /** A validator for objects of the CRD in `file` at `version` (its messages, none when valid), or undefined without the CRD. */
-export function crdValidator(file: string, version: string): ((obj: unknown) => string[]) | undefined {
-  const key = `${file}@${version}`;
+export function crdValidator(file: string, version: string, kind?: string): ((obj: unknown) => string[]) | undefined {
+  const key = `${file}@${version}#${kind ?? ''}`;
   if (!cache.has(key)) {
-    const schema = crdSchema(file, version);
+    const schema = crdSchema(file, version, kind);
     const validate = schema ? ajv.compile(closeObjects(schema)) : undefined;
     cache.set(key, validate && ((obj) => (validate(obj) ? [] : (validate.errors ?? []).map(message))));
   }

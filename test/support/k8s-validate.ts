@@ -88,7 +88,8 @@ REGISTRY.set('leaderworkerset.x-k8s.io/v1 LeaderWorkerSet', {
 REGISTRY.set('autoscaling.k8s.io/v1 VerticalPodAutoscaler', {
   module: './vpa-types',
   iface: 'IVerticalPodAutoscaler',
-  check: checkVpa,
+  // the hand-written rules, then the upstream CRD's schema with unknown fields refused (when the CRD folder is present)
+  check: (obj) => [...checkVpa(obj), ...(crdValidator('vpa-v1-crd-gen.yaml', 'v1', 'VerticalPodAutoscaler')?.(obj) ?? [])],
 });
 // InferencePool: the upstream CRD's schema (../shared/crds) and its CEL rules (test/support/crd-validate.ts)
 REGISTRY.set('inference.networking.k8s.io/v1 InferencePool', {

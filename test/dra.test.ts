@@ -154,6 +154,37 @@ test('refuses a CEL selector that uses a variable other than device', () => {
     'spec.yaml: spec.resources.gpu.claim.selectors[0]: refers to "gpu": a device selector can use only the variable "device" (device.driver, device.attributes, device.capacity)');
 });
 
+const SELECTOR = 'spec.yaml: spec.resources.gpu.claim.selectors[0]: ';
+const FIELDS = 'a device has only device.driver, device.attributes, device.capacity, device.allowMultipleAllocations; ' +
+  'attributes and capacity are maps keyed by domain, then name (device.attributes[\'gpu.nvidia.com\'].productName)';
+const notBool = (type: string) => `evaluates to ${type === 'int' ? 'an' : 'a'} ${type}, not a bool: the API server accepts a selector only when its result is a bool; compare it, e.g. device.driver == 'gpu.nvidia.com'`;
+
+test('refuses a CEL selector that reads a field a device does not have', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ["device.driverr == 'gpu.nvidia.com'"] })), `${SELECTOR}reads device.driverr: ${FIELDS}`);
+  // inside macros and has() too, each field once
+  assert.equal(specErrors(claimDoc({ selectors: ["has(device.attribute) && device.attribute['gpu.nvidia.com'].x.all(a, a > device.capcity)"] })),
+    `${SELECTOR}reads device.attribute, device.capcity: ${FIELDS}`);
+});
+
+test('refuses a CEL selector whose result is known not to be a bool', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ['device.driver'] })), SELECTOR + notBool('string'));
+  assert.equal(specErrors(claimDoc({ selectors: ["'gpu.nvidia.com'", '1', "device.attributes['gpu.nvidia.com']"] })), [
+    SELECTOR + notBool('string'),
+    SELECTOR.replace('[0]', '[1]') + notBool('int'),
+    SELECTOR.replace('[0]', '[2]') + notBool('map'),
+  ].join('\n'));
+});
+
+test('accepts selectors over the device fields, attributes of unknown type, and a loop variable named device', () => {
+  for (const sel of [
+    "device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'",
+    "device.attributes['gpu.nvidia.com'].uvm",  // an attribute's type is known only on the device: the API server accepts it
+    "has(device.attributes['gpu.nvidia.com'].profile) && device.capacity['gpu.nvidia.com'].memory.compareTo(quantity('40Gi')) >= 0",
+    "device.allowMultipleAllocations || [1].exists(device, device.foo == 1)",
+    'true',
+  ]) assert.equal(specErrors(claimDoc({ selectors: [sel] })), undefined, sel);
+});
+
 test('refuses the device plugin\'s resourceName and product together with a claim', () => {
   assert.equal(specErrors(tritonDoc({ resources: { gpu: { count: 1, resourceName: 'nvidia.com/mig-1g.10gb', product: 'NVIDIA-L4', claim: {} } } })), [
     'spec.yaml: spec.resources.gpu.resourceName: is the device plugin\'s extended resource; with spec.resources.gpu.claim the devices come from the claim\'s device class (use deviceClassName mig.nvidia.com for MIG)',

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { synth, synthFile, find, all, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects, validateObjects } from './support/k8s-validate';
 import { planResources } from '../lib/pulumi';
+import { classFor, classIn } from '../lib/pulumi/resources';
+import * as k8s from '@pulumi/kubernetes';
 import { parseSpecs } from '../lib/spec/load';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
 
@@ -142,6 +144,23 @@ test('the Pulumi plan creates the claim before the Deployment that references it
   const dep = plan.resources.find((r) => r.kind === 'Deployment')!;
   assert.ok(dep.dependsOn.includes(claim.logicalName), dep.dependsOn.join(','));
   assert.ok(!plan.requiredCrds.some((c) => c.startsWith('resource.k8s.io')));
+});
+
+test('reports a claim on a @pulumi/kubernetes without resource.k8s.io/v1 classes, naming the first release that has them', () => {
+  const doc = parse(readFileSync(TEMPLATE, 'utf8')) as ModelServingDocument;
+  const plan = planResources([doc], { componentName: 'c' });
+  const claim = plan.resources.find((r) => r.kind === 'ResourceClaim')!;
+  // a release before 4.26.0: resource has v1beta2 but no v1
+  class Stub {}
+  const old = { apiextensions: { CustomResource: Stub }, resource: { v1beta2: { ResourceClaim: Stub } }, apps: { v1: { Deployment: Stub } } };
+  assert.throws(() => classIn(claim, old, '4.25.0'), {
+    name: 'PlanError',
+    message: `ResourceClaim ${claim.name}: @pulumi/kubernetes 4.25.0 has no class k8s.resource.v1.ResourceClaim (resource.k8s.io/v1); ` +
+      'it is in @pulumi/kubernetes 4.26.0 and later: install @pulumi/kubernetes@^4.26.0 in the Pulumi project',
+  });
+  // the other objects of the plan still resolve there; the installed release has the class
+  assert.equal(classIn(plan.resources.find((r) => r.kind === 'Deployment')!, old, '4.25.0'), Stub);
+  assert.equal(classFor(claim), k8s.resource.v1.ResourceClaim);
 });
 
 test('refuses a CEL selector that does not parse, with the line and column', () => {

@@ -58,10 +58,20 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
   const add = (path: string, message: string) => w.push({ path, message });
   const minReplicas = spec.autoscaling ? (spec.autoscaling.minReplicas ?? 1) : (spec.replicas ?? 1);
 
-  if (mode === 'online' && minReplicas <= 1) {
+  if (mode === 'online' && minReplicas === 0) {
+    // scale to zero: a budget has nothing to protect at zero, and the autoscaler's floor is what the PDB would follow
+    add('spec.autoscaling.minReplicas', spec.disruption
+      ? 'scales to zero: while idle the model is offline and the first request waits for a cold start; above zero a single replica goes offline on a node drain or a rollout (maxSurge 0)'
+      : 'scales to zero: no PodDisruptionBudget is made, while idle the model is offline and the first request waits for a cold start; above zero a single replica goes offline on a node drain or a rollout (maxSurge 0)');
+  } else if (mode === 'online' && minReplicas <= 1) {
     add(spec.autoscaling ? 'spec.autoscaling.minReplicas' : 'spec.replicas', spec.disruption
       ? 'one replica: a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2'
       : 'one replica: no PodDisruptionBudget is made, and a node drain or a rollout (maxSurge 0) takes the model offline; use at least 2');
+  }
+  if (scalesToZero(spec) && spec.inferencePool?.failureMode === 'FailOpen') {
+    // InferencePool endpointPickerRef.failureMode: FailOpen = the Gateway routes on its own when the picker is non-responsive
+    add('spec.inferencePool.failureMode', 'FailOpen with autoscaling.minReplicas 0: the Gateway routes past a picker that does not answer (a held request, once the Gateway\'s ext_proc timeout passes; ' +
+      'a restarting picker), and at zero replicas the pool has no pod, so the first requests after scaling to zero can fail instead of waiting for a cold start; use FailClose');
   }
   if (spec.autoscaling && spec.replicas !== undefined) {
     add('spec.replicas', 'is not used while spec.autoscaling is set (the autoscaler owns the replica count); remove it');

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { synth, synthFile, find, all, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects, validateObjects } from './support/k8s-validate';
 import { planResources } from '../lib/pulumi';
+import { classFor, classIn } from '../lib/pulumi/resources';
+import * as k8s from '@pulumi/kubernetes';
 import { parseSpecs } from '../lib/spec/load';
 import type { ModelServingDocument } from '../lib/spec/schema/spec';
 
@@ -144,6 +146,23 @@ test('the Pulumi plan creates the claim before the Deployment that references it
   assert.ok(!plan.requiredCrds.some((c) => c.startsWith('resource.k8s.io')));
 });
 
+test('reports a claim on a @pulumi/kubernetes without resource.k8s.io/v1 classes, naming the first release that has them', () => {
+  const doc = parse(readFileSync(TEMPLATE, 'utf8')) as ModelServingDocument;
+  const plan = planResources([doc], { componentName: 'c' });
+  const claim = plan.resources.find((r) => r.kind === 'ResourceClaim')!;
+  // a release before 4.26.0: resource has v1beta2 but no v1
+  class Stub {}
+  const old = { apiextensions: { CustomResource: Stub }, resource: { v1beta2: { ResourceClaim: Stub } }, apps: { v1: { Deployment: Stub } } };
+  assert.throws(() => classIn(claim, old, '4.25.0'), {
+    name: 'PlanError',
+    message: `ResourceClaim ${claim.name}: @pulumi/kubernetes 4.25.0 has no class k8s.resource.v1.ResourceClaim (resource.k8s.io/v1); ` +
+      'it is in @pulumi/kubernetes 4.26.0 and later: install @pulumi/kubernetes@^4.26.0 in the Pulumi project',
+  });
+  // the other objects of the plan still resolve there; the installed release has the class
+  assert.equal(classIn(plan.resources.find((r) => r.kind === 'Deployment')!, old, '4.25.0'), Stub);
+  assert.equal(classFor(claim), k8s.resource.v1.ResourceClaim);
+});
+
 test('refuses a CEL selector that does not parse, with the line and column', () => {
   assert.equal(specErrors(claimDoc({ selectors: ["device.attributes['gpu.nvidia.com'].productName == "] })),
     'spec.yaml: spec.resources.gpu.claim.selectors[0]: is not a CEL expression: line 1, column 49: found = but expecting end of input');
@@ -152,6 +171,37 @@ test('refuses a CEL selector that does not parse, with the line and column', () 
 test('refuses a CEL selector that uses a variable other than device', () => {
   assert.equal(specErrors(claimDoc({ selectors: ["gpu.productName == 'NVIDIA L4' && [1].all(x, x > 0)"] })),
     'spec.yaml: spec.resources.gpu.claim.selectors[0]: refers to "gpu": a device selector can use only the variable "device" (device.driver, device.attributes, device.capacity)');
+});
+
+const SELECTOR = 'spec.yaml: spec.resources.gpu.claim.selectors[0]: ';
+const FIELDS = 'a device has only device.driver, device.attributes, device.capacity, device.allowMultipleAllocations; ' +
+  'attributes and capacity are maps keyed by domain, then name (device.attributes[\'gpu.nvidia.com\'].productName)';
+const notBool = (type: string) => `evaluates to ${type === 'int' ? 'an' : 'a'} ${type}, not a bool: the API server accepts a selector only when its result is a bool; compare it, e.g. device.driver == 'gpu.nvidia.com'`;
+
+test('refuses a CEL selector that reads a field a device does not have', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ["device.driverr == 'gpu.nvidia.com'"] })), `${SELECTOR}reads device.driverr: ${FIELDS}`);
+  // inside macros and has() too, each field once
+  assert.equal(specErrors(claimDoc({ selectors: ["has(device.attribute) && device.attribute['gpu.nvidia.com'].x.all(a, a > device.capcity)"] })),
+    `${SELECTOR}reads device.attribute, device.capcity: ${FIELDS}`);
+});
+
+test('refuses a CEL selector whose result is known not to be a bool', () => {
+  assert.equal(specErrors(claimDoc({ selectors: ['device.driver'] })), SELECTOR + notBool('string'));
+  assert.equal(specErrors(claimDoc({ selectors: ["'gpu.nvidia.com'", '1', "device.attributes['gpu.nvidia.com']"] })), [
+    SELECTOR + notBool('string'),
+    SELECTOR.replace('[0]', '[1]') + notBool('int'),
+    SELECTOR.replace('[0]', '[2]') + notBool('map'),
+  ].join('\n'));
+});
+
+test('accepts selectors over the device fields, attributes of unknown type, and a loop variable named device', () => {
+  for (const sel of [
+    "device.attributes['gpu.nvidia.com'].productName == 'NVIDIA L4'",
+    "device.attributes['gpu.nvidia.com'].uvm",  // an attribute's type is known only on the device: the API server accepts it
+    "has(device.attributes['gpu.nvidia.com'].profile) && device.capacity['gpu.nvidia.com'].memory.compareTo(quantity('40Gi')) >= 0",
+    "device.allowMultipleAllocations || [1].exists(device, device.foo == 1)",
+    'true',
+  ]) assert.equal(specErrors(claimDoc({ selectors: [sel] })), undefined, sel);
 });
 
 test('refuses the device plugin\'s resourceName and product together with a claim', () => {

@@ -19,7 +19,9 @@ test('the model store is an image volume pulled once per node and mounted read-o
   assert.deepEqual(container(deploy).volumeMounts.find((m: K8sObject) => m.name === 'model-store'), { name: 'model-store', mountPath: '/model-store', readOnly: true, subPath: 'models' });
   assert.equal(pod.initContainers, undefined);
   const args = container(deploy).args;
-  assert.equal(args[args.indexOf('--model') + 1], '/model-store/Qwen2.5-7B-Instruct');
+  // vllm serve takes the model as its first positional argument: the directory in the image volume
+  assert.equal(args[0], '/model-store/Qwen2.5-7B-Instruct');
+  assert.ok(!args.includes('--model'));
   // a local model never needs the Hub
   assert.ok(container(deploy).env.some((e: K8sObject) => e.name === 'HF_HUB_OFFLINE' && e.value === '1'));
 });

@@ -140,6 +140,8 @@ test('the picker may read exactly pods, its pool and the objectives; leader elec
     { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch'] },
     { apiGroups: ['inference.networking.k8s.io'], resources: ['inferencepools'], verbs: ['list', 'watch'] },
     { apiGroups: ['llm-d.ai'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: ['list', 'watch'] },
+    // the picker falls back to the legacy group when only its CRDs are installed
+    { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: ['list', 'watch'] },
   ]);
   const binding = find(one, 'RoleBinding', 'chat-epp');
   assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'chat-epp' });
@@ -156,7 +158,7 @@ test('the picker may read exactly pods, its pool and the objectives; leader elec
 
   const three = synth(vllmPoolDoc({ inferencePool: { picker: { replicas: 3 } } }));
   const rules = find(three, 'Role', 'chat-epp').rules;
-  assert.deepEqual(rules.slice(3), [
+  assert.deepEqual(rules.slice(4), [
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   ]);

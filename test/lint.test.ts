@@ -1,7 +1,7 @@
 /** model-serving lint: warnings for legal but risky choices, with their field paths. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintDocument } from '../lib/lint';
@@ -84,6 +84,45 @@ test('reports an inference pool hold under the scheduling and image-pull margin 
       'the default hold allows 600s for them (2445s in all): on a cold start the picker may drop held requests before the first pod is ready',
   }]);
   assert.deepEqual(hold(zero(2445)), []);
+});
+
+test('no template leaves its inference pool hold short of a cold start', () => {
+  const files = readdirSync('templates').filter((f) => f.endsWith('.yaml')).map((f) => join('templates', f));
+  let out = '';
+  const io = { out: (s: string) => (out += s), err: (s: string) => (out += s) };
+  assert.equal(main(['lint', '--json', ...files], io), 0, out);
+  const report = JSON.parse(out);
+  assert.equal(report.valid, true);
+  assert.deepEqual(report.warnings.filter((w: any) => w.path === 'spec.inferencePool.requestHoldSeconds'), []);
+  // the pool template scales to zero on its default hold (startup 900 s + 600 s + 45 s), within its route timeout
+  assert.ok(report.warnings.some((w: any) => w.file === join('templates', 'vllm-inference-pool.yaml') && w.path === 'spec.autoscaling.minReplicas'));
+});
+
+const zeroPool = (inferencePool: Record<string, unknown>, extra: Record<string, unknown> = {}) => vllmPoolDoc({
+  inferencePool, ...extra,
+  autoscaling: { engine: 'keda', minReplicas: 0, maxReplicas: 3, keda: { serverAddress: 'http://prometheus.monitoring:9090', threshold: 5 } },
+});
+
+test('reports FailOpen with scale to zero: the Gateway routes past a picker that holds the request', () => {
+  const failure = (doc: any) => lintDocument(doc).filter((w) => w.path === 'spec.inferencePool.failureMode');
+  assert.deepEqual(failure(zeroPool({ failureMode: 'FailOpen' })), [{
+    path: 'spec.inferencePool.failureMode',
+    message: 'FailOpen with autoscaling.minReplicas 0: the Gateway routes past a picker that does not answer (a held request, once the Gateway\'s ext_proc timeout passes; ' +
+      'a restarting picker), and at zero replicas the pool has no pod, so the first requests after scaling to zero can fail instead of waiting for a cold start; use FailClose',
+  }]);
+  assert.deepEqual(failure(zeroPool({ failureMode: 'FailClose' })), []);
+  assert.deepEqual(failure(zeroPool({})), []);
+  assert.deepEqual(failure(vllmPoolDoc({ inferencePool: { failureMode: 'FailOpen' }, replicas: 2 })), []);
+});
+
+test('warns about scale to zero as such, not as one replica', () => {
+  const floor = (doc: any) => lintDocument(doc).filter((w) => w.path === 'spec.autoscaling.minReplicas').map((w) => w.message);
+  assert.deepEqual(floor(zeroPool({})), [
+    'scales to zero: no PodDisruptionBudget is made, while idle the model is offline and the first request waits for a cold start; above zero a single replica goes offline on a node drain or a rollout (maxSurge 0)',
+  ]);
+  assert.deepEqual(floor(zeroPool({}, { disruption: { maxUnavailable: 1 } })), [
+    'scales to zero: while idle the model is offline and the first request waits for a cold start; above zero a single replica goes offline on a node drain or a rollout (maxSurge 0)',
+  ]);
 });
 
 test('reports a tracing endpoint on the OTLP/gRPC port or without the /v1/traces path (both runtimes post OTLP/HTTP to the URL as given)', () => {

@@ -81,6 +81,22 @@ test('refuses a spec named like the canary or preview objects of another spec', 
   ]);
 });
 
+test('refuses a spec whose Service takes the name of the headless Service the LeaderWorkerSet controller creates for another spec', () => {
+  // the controller names it after the LeaderWorkerSet (<name>-lws) and keeps a Service it finds under that name
+  const multi = parse(readFileSync('templates/vllm-multinode-lws.yaml', 'utf8'));
+  const other = tritonDoc({}, { name: 'llama-405b-lws', namespace: 'llm' });
+  const [f] = writeSpecs([multi, other]);
+  assert.deepEqual(loadSpecFiles([f]).issues, [{
+    file: f, path: 'metadata.name',
+    message: `"llama-405b-lws" and the spec llama-405b (${f}, document 1) both write Service/llama-405b-lws in namespace llm ` +
+      '(the LeaderWorkerSet controller creates Service/llama-405b-lws for LeaderWorkerSet llama-405b-lws): one would overwrite the other; rename one of them',
+  }]);
+  // the reserved name is not an object the library writes
+  assert.ok(!generatedObjectKeys(multi).includes('Service/llama-405b-lws'));
+  // in another namespace there is no clash
+  assert.deepEqual(loadSpecFiles(writeSpecs([multi, { ...other, metadata: { ...other.metadata, namespace: 'ml' } }])).issues, []);
+});
+
 test('accepts the same names in different namespaces, and names that share only a prefix', () => {
   const [f] = writeSpecs([tritonDoc({}, { name: 'foo' }), tritonDoc({}, { name: 'foo-metrics', namespace: 'other' }), tritonDoc({}, { name: 'foo-x' })]);
   assert.deepEqual(loadSpecFiles([f]).issues, []);

@@ -114,13 +114,17 @@ export class EndpointPicker extends Construct {
     Kube.ServiceAccount(this, 'ServiceAccount', { metadata: meta(name), automountServiceAccountToken: false });
     // what the picker reads, all through its controller-runtime cache (list + watch; `pkg/epp/server/controller_manager.go`,
     // every reader is mgr.GetClient()): pods of the namespace, its InferencePool, and InferenceObjective /
-    // InferenceModelRewrite where their CRDs exist (discovered at start). Leader election (client-go LeaseLock: get,
+    // InferenceModelRewrite where their CRDs exist: discovery at start prefers `llm-d.ai` and falls back to the legacy
+    // `inference.networking.x-k8s.io` group when only its CRDs exist (`pkg/epp/server/controller_config.go`,
+    // `supportedInferenceAPIGVs`), so both groups are granted, as upstream's chart does
+    // (`config/charts/llm-d-router-gateway/templates/rbac.yaml`). Leader election (client-go LeaseLock: get,
     // create, update) and its events (create, patch) only with more than one replica.
     const read = ['list', 'watch'];
     const rules: k8s.PolicyRule[] = [
       { apiGroups: [''], resources: ['pods'], verbs: read },
       { apiGroups: [INFERENCE_POOL_GROUP], resources: ['inferencepools'], verbs: read },
       { apiGroups: ['llm-d.ai'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: read },
+      { apiGroups: ['inference.networking.x-k8s.io'], resources: ['inferenceobjectives', 'inferencemodelrewrites'], verbs: read },
       ...(replicas > 1 ? [
         { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },

@@ -20,17 +20,22 @@ export interface GeneratedObject {
   readonly field: string;
   /** The object's maker in a message: `track "epp"`, `the endpoint picker of spec.inferencePool`, `the spec`. */
   readonly owner: string;
+  /** Set when a controller, not this library, creates the object: the name is reserved, and a message says why. */
+  readonly madeBy?: string;
 }
 
 /**
  * The `Kind/name` of every namespaced object `doc` generates (what the constructs write, condition by condition),
- * except PodDisruptionBudgets (named like their Deployment).
+ * except PodDisruptionBudgets (named like their Deployment) and objects a controller creates (`madeBy`).
  */
 export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
-  return generatedObjects(doc).map((o) => o.key);
+  return generatedObjects(doc).filter((o) => o.madeBy === undefined).map((o) => o.key);
 }
 
-/** Every namespaced object `doc` generates (as generatedObjectKeys), with the field that names it. */
+/**
+ * Every namespaced object `doc` generates (as generatedObjectKeys), with the field that names it, and the names a
+ * controller takes for the spec's objects (`madeBy`): the headless Service of each LeaderWorkerSet.
+ */
 export function generatedObjects(doc: ModelServingDocument): GeneratedObject[] {
   const { name, namespace, labels, annotations } = doc.metadata;
   const ctx = new ServingContext({ ...doc.spec, name, namespace, labels, annotations });
@@ -59,6 +64,13 @@ export function generatedObjects(doc: ModelServingDocument): GeneratedObject[] {
     forTrack(t, () => {
       if (Object.keys(ctx.runtime.configFiles(ctx.runtimeContext(t))).length) add('ConfigMap', `${t.name}-config`);
       if (ctx.mode === 'online') add(spec.multiNode ? 'LeaderWorkerSet' : 'Deployment', spec.multiNode ? ctx.leaderWorkerSetName(t) : t.name);
+      // the LeaderWorkerSet controller creates a headless Service named after the LeaderWorkerSet (subdomainPolicy
+      // Shared; kubernetes-sigs/lws v0.10.0 pkg/controllers/leaderworkerset_controller.go reconcileHeadlessServices)
+      // and keeps an existing Service of that name: the pods' hostnames would then resolve through someone else's
+      if (ctx.mode === 'online' && spec.multiNode) {
+        const lws = ctx.leaderWorkerSetName(t);
+        out.push({ key: `Service/${lws}`, ...by, madeBy: `the LeaderWorkerSet controller creates Service/${lws} for LeaderWorkerSet ${lws}` });
+      }
       // DRA GPU claims (lib/constructs/gpu-claims.ts): one per track
       if (spec.resources?.gpu?.claim) add(sharedClaim(ctx) ? 'ResourceClaim' : 'ResourceClaimTemplate', gpuClaimName(ctx, t));
     });
@@ -161,24 +173,26 @@ const where = (s: NamedSpec) => `${s.document.metadata.name}${s.file ? ` (${s.fi
  * unique-name rule. Also every object one spec would write twice (ownClashes).
  */
 export function nameClashes(specs: readonly NamedSpec[]): SpecIssue[] {
-  const owners = new Map<string, NamedSpec>();
+  const owners = new Map<string, { spec: NamedSpec; object: GeneratedObject }>();
   const issues: SpecIssue[] = [];
   for (const s of specs) {
     const ns = s.document.metadata.namespace ?? 'default';
     const objects = generatedObjects(s.document);
     issues.push(...ownClashes(objects, ns).map((i) => ({ ...(s.file !== undefined ? { file: s.file } : {}), ...i })));
     const reported = new Set<string>();
-    for (const k of new Set(objects.map((o) => o.key))) {
+    const byKey = new Map(objects.map((o) => [o.key, o]));
+    for (const [k, o] of byKey) {
       const id = `${ns}\0${k}`;
       const prev = owners.get(id);
       if (!prev) {
-        owners.set(id, s);
-      } else if (prev.document.metadata.name !== s.document.metadata.name && !reported.has(prev.document.metadata.name)) {
-        reported.add(prev.document.metadata.name);
+        owners.set(id, { spec: s, object: o });
+      } else if (prev.spec.document.metadata.name !== s.document.metadata.name && !reported.has(prev.spec.document.metadata.name)) {
+        reported.add(prev.spec.document.metadata.name);
+        const why = [prev.object.madeBy, o.madeBy].filter((m) => m !== undefined).map((m) => ` (${m})`).join('');
         issues.push({
           ...(s.file !== undefined ? { file: s.file } : {}),
           path: 'metadata.name',
-          message: `"${s.document.metadata.name}" and the spec ${where(prev)} both write ${k} in namespace ${ns}: one would overwrite the other; rename one of them`,
+          message: `"${s.document.metadata.name}" and the spec ${where(prev.spec)} both write ${k} in namespace ${ns}${why}: one would overwrite the other; rename one of them`,
         });
       }
     }

@@ -1141,10 +1141,11 @@ export type ModelServingSpec = {
     failureMode?: 'FailClose' | 'FailOpen';
     /**
      * How long the picker holds a request while no pod can take it (flow control defaultRequestTTL): with
-     * autoscaling.minReplicas 0 this must outlast a cold start (startupTimeoutSeconds plus the autoscaler's
-     * reaction time).
-     * @default - with minReplicas 0: startupTimeoutSeconds + 600 (scheduling, image pull) + the autoscaler's
-     * polling interval; else 60 (the picker's default)
+     * autoscaling.minReplicas 0 this must be longer than the startup budget plus the autoscaler's delay.
+     * @default - with minReplicas 0: the startup budget (startupTimeoutSeconds, else the runtime's default
+     * plus the load and download time of repository.modelSize, as the startupProbe) + 600 (scheduling, a GPU
+     * node, image pull) + the autoscaler's delay (one scrape of the picker, monitoring.interval or 15 s, plus
+     * one evaluation: keda.pollingInterval or 30 s, or the HPA's 15 s); else 60 (the picker's default)
      */
     requestHoldSeconds?: number;
   };

@@ -66,7 +66,7 @@ export const LlmSchemas = {
     requestHoldSeconds: Opt(Type.Integer({
       minimum: 1,
       maximum: 86400,
-      description: 'How long the picker holds a request while no pod can take it (flow control defaultRequestTTL): with autoscaling.minReplicas 0 this must outlast a cold start (startupTimeoutSeconds plus the autoscaler\'s reaction time). @default - with minReplicas 0: startupTimeoutSeconds + 600 (scheduling, image pull) + the autoscaler\'s polling interval; else 60 (the picker\'s default)',
+      description: 'How long the picker holds a request while no pod can take it (flow control defaultRequestTTL): with autoscaling.minReplicas 0 this must be longer than the startup budget plus the autoscaler\'s delay. @default - with minReplicas 0: the startup budget (startupTimeoutSeconds, else the runtime\'s default plus the load and download time of repository.modelSize, as the startupProbe) + 600 (scheduling, a GPU node, image pull) + the autoscaler\'s delay (one scrape of the picker, monitoring.interval or 15 s, plus one evaluation: keda.pollingInterval or 30 s, or the HPA\'s 15 s); else 60 (the picker\'s default)',
     })),
   }, { description: 'runtime vllm, with spec.gateway: route through a Gateway API Inference Extension InferencePool (inference.networking.k8s.io/v1) and an endpoint picker that picks the pod by prefix cache, KV cache and queue; the HTTPRoute targets the pool instead of the Service; a canary gets its own pool and picker. Allows autoscaling.minReplicas 0. See docs/LLM.md. @default - none: the HTTPRoute targets the Service' })),
 };

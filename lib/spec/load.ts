@@ -204,9 +204,14 @@ export function validateDocument(raw: unknown, options: ValidateOptions = {}, so
   findForbiddenKeys(raw, '', issues);
   if (issues.length) return issues;
   const doc = raw as Record<string, unknown>;
-  if (doc.apiVersion !== API_VERSION) issues.push({ path: 'apiVersion', message: `must be ${API_VERSION} (got ${describeValue(doc.apiVersion)})` });
-  if (doc.kind !== KIND) issues.push({ path: 'kind', message: `must be ${KIND} (got ${describeValue(doc.kind)})` });
-  if (issues.length) return issues;
+  if (doc.apiVersion !== API_VERSION) issues.push({ path: 'apiVersion', message: envelopeMessage(API_VERSION, doc.apiVersion) });
+  if (doc.kind !== KIND) issues.push({ path: 'kind', message: envelopeMessage(KIND, doc.kind) });
+  if (issues.length) {
+    // a typo in the envelope of a spec: check the spec too, so that one run shows every problem
+    const spec = doc.spec;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return issues;
+    return [...issues, ...validateDocument({ ...doc, apiVersion: API_VERSION, kind: KIND }, options, sourceOf)];
+  }
   // Check() runs the compiled validator; Errors() walks the schema interpretively, so it runs only on failure
   if (compiled.Check(raw)) return checkRules(raw as ModelServingDocument, options);
   const schema = schemaIssues(raw, sourceOf);
@@ -215,6 +220,19 @@ export function validateDocument(raw: unknown, options: ValidateOptions = {}, so
     rules.push(...runRulesOnPartial(raw as ModelServingDocument, options, schema.bad, [RUNTIME_RULE], schema.issues));
   }
   return [...schema.issues.map(({ path, message }) => ({ path, message })), ...rules];
+}
+
+/** `must be X (got Y)`, with the value it was probably meant to be when it is close. */
+function envelopeMessage(want: string, got: unknown): string {
+  const close = typeof got === 'string' && didYouMean(got, [want]) !== undefined;
+  return `must be ${want} (got ${describeValue(got)}${close ? `; did you mean ${want}?` : ''})`;
+}
+
+/** The name of a document whose `metadata.name` passed validation (the other issues do not touch it). */
+function validName(raw: unknown, issues: readonly SpecIssue[]): string | undefined {
+  const name = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  return issues.some((i) => i.path === '' || i.path === 'metadata' || i.path === 'metadata.name' || i.path.startsWith('metadata.name')) ? undefined : name;
 }
 
 /** Parses YAML or JSON text with one or more documents; throws SpecError with every problem. */
@@ -226,6 +244,7 @@ export function parseSpecs(text: string, file?: string, options: LoadOptions = {
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const all: SpecIssue[] = [];
   const loaded: LoadedSpec[] = [];
+  const named: { name: string; file?: string; index: number }[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   const multi = list.length > 1;
   list.forEach((d, i) => {
@@ -255,9 +274,11 @@ export function parseSpecs(text: string, file?: string, options: LoadOptions = {
     const issues = validateDocument(raw, options, sourceOf);
     for (const x of issues) push(x.path, x.message);
     if (!issues.length) loaded.push({ document: raw as ModelServingDocument, file, index: i + 1 });
+    const name = validName(raw, issues);
+    if (name !== undefined) named.push({ name, ...(file !== undefined ? { file } : {}), index: i + 1 });
   });
   if (!all.length && !loaded.length) all.push({ path: '', message: 'file has no documents: expected at least one ModelServing document' });
-  if (all.length) throw new SpecError(all, file);
+  if (all.length) throw Object.assign(new SpecError(all, file), { named });
   return loaded;
 }
 

@@ -6,6 +6,7 @@
 import { SpecError, SpecIssue } from '../spec/errors';
 import { loadSpecFile, parseSpecs, LoadedSpec, LoadOptions } from '../spec/load';
 import { nameClashes } from './names';
+import { specLimitIssues } from './limits';
 
 /** Spec text that is not read from a file (the CLI's `-` for stdin): `name` stands for the file in messages. */
 export interface SpecText {
@@ -47,5 +48,7 @@ export function loadSpecFiles(files: readonly (string | SpecText)[], options: Lo
   // objects of two specs of one namespace that would overwrite each other (foo's Service foo-metrics, spec foo-metrics):
   // these names come from the whole spec, so only valid specs are compared
   issues.push(...nameClashes(specs));
+  // objects the API server would refuse for their size (the runtime config of thousands of models), as synth does
+  for (const s of specs) issues.push(...specLimitIssues(s.document, options.kubeVersion).map((i) => ({ ...i, ...(s.file !== undefined ? { file: s.file } : {}) })));
   return { specs, issues };
 }

@@ -101,10 +101,26 @@ function variantName(v: Record<string, any>): string {
   return names[v.type] ?? 'another form';
 }
 
+/**
+ * Fields whose values may be secrets whatever their type (an env literal, a server argument): an error there
+ * names the type of the value, never the value (lib/spec/rules-secrets.ts names them by field too).
+ */
+const SECRET_VALUE_PATH = /^spec\.(env(\[\d+\](\.value)?)?|extraArgs(\[\d+\])?)$/;
+
+/** `a number`, `a string`, ...: what a value is, without showing it. */
+function valueType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  const names: Record<string, string> = { number: 'a number', bigint: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping' };
+  return names[typeof v] ?? typeof v;
+}
+
 function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   const s = e.schema as Record<string, any>;
   const T = ValueErrorType;
-  const got = (v: unknown) => (v === undefined || (typeof v === 'object' && v !== null) ? '' : ` (got ${describeValue(v, typeof v === 'number' ? sourceOf?.(e.path) : undefined)})`);
+  const secret = SECRET_VALUE_PATH.test(pointerToPath(e.path));
+  const show = (v: unknown, source?: string) => (secret ? valueType(v) : describeValue(v, source));
+  const got = (v: unknown) => (v === undefined || (typeof v === 'object' && v !== null) ? '' : ` (got ${show(v, typeof v === 'number' ? sourceOf?.(e.path) : undefined)})`);
   if (e.type === T.ObjectRequiredProperty) {
     const choices = enumValues(s);
     return `is required${choices ? ` (one of: ${choices.join(', ')})` : ''}`;
@@ -119,7 +135,7 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   const choices = enumValues(s);
   if (choices) {
     const hint = typeof e.value === 'string' ? didYouMean(e.value, choices.map(String)) : undefined;
-    return `must be one of: ${choices.join(', ')}${hint ? ` (got ${describeValue(e.value)}; did you mean "${hint}"?)` : got(e.value)}`;
+    return `must be one of: ${choices.join(', ')}${hint ? ` (got ${show(e.value)}; did you mean "${hint}"?)` : got(e.value)}`;
   }
   const negative = (typeof e.value === 'string' && /^\s*-/.test(e.value)) || (typeof e.value === 'number' && e.value < 0);
   if (Array.isArray(s.anyOf) && s.anyOf.some((x: any) => x.format === 'quantity')) {
@@ -135,7 +151,7 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
     : s.maximum === INT64_SAFE_MAX ? `${INT64_SAFE_MAX} (2^53 - 1: larger whole numbers are not exact in YAML or JSON)` : s.maximum;
   switch (e.type) {
     case T.Literal: return `must be ${JSON.stringify(s.const)}${got(e.value)}`;
-    case T.StringPattern: return `${JSON.stringify(e.value)} does not match ${s.pattern}${what}`;
+    case T.StringPattern: return `${secret ? 'the value' : JSON.stringify(e.value)} does not match ${s.pattern}${what}`;
     case T.StringMaxLength: return `must be at most ${s.maxLength} characters (got ${String(e.value).length})`;
     case T.StringMinLength: return `must be at least ${s.minLength} character${s.minLength === 1 ? '' : 's'}`;
     case T.IntegerMinimum: case T.NumberMinimum: return `must be >= ${s.minimum}${got(e.value)}`;

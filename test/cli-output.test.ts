@@ -168,7 +168,7 @@ test('reads a procfs file (stat size 0) within the spec size limit, and reports 
   assert.equal(r.err, '/proc/self/status: apiVersion: must be model-serving/v1alpha1 (got undefined)\n/proc/self/status: kind: must be ModelServing (got undefined)\n');
 });
 
-test('never reads more than the limit from a source of unknown size', () => {
+test('refuses standard input over 1 MiB (exit 2), never reading more than the limit from a source of unknown size', () => {
   const fd = openSync('/dev/zero', 'r');
   try {
     assert.equal(readBounded(fd, 4096), undefined, 'an endless source is cut at limit + 1 bytes');

@@ -90,6 +90,9 @@ test('schema prints a JSON Schema with the closed spec and descriptions', () => 
   assert.equal(s.properties.kind.const, 'ModelServing');
   assert.equal(s.properties.spec.additionalProperties, false);
   assert.match(s.properties.spec.properties.startupTimeoutSeconds.description, /@default - 600/);
+  // the note is for the user of the schema, not for whoever maintains this repository
+  assert.match(s.$comment, /^The schema of a ModelServing spec, as printed by `model-serving schema`/);
+  assert.doesNotMatch(s.$comment, /npm run|lib\/|a test|do not edit/);
 });
 
 test('the committed model-serving.schema.json is the current schema', () => {
@@ -100,6 +103,14 @@ test('the committed model-serving.schema.json is the current schema', () => {
 test('--help works for the tool and every command', () => {
   assert.match(run(['--help']).out, /model-serving synth FILE\.\.\. -o DIR\|-/);
   for (const cmd of ['synth', 'diff', 'validate', 'lint', 'init', 'schema', 'plan']) assert.match(run([cmd, '--help']).out, new RegExp(`Usage: model-serving ${cmd}`));
+});
+
+test('every command\'s help lists -h, --help, and -h prints the same help', () => {
+  for (const cmd of ['synth', 'diff', 'validate', 'lint', 'init', 'schema', 'plan']) {
+    const help = run([cmd, '--help']);
+    assert.match(help.out, /^ {2}-h, --help +this help$/m, cmd);
+    assert.deepEqual(run([cmd, '-h']), help, cmd);
+  }
 });
 
 test('an unknown command or option is a usage error', () => {

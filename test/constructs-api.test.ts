@@ -180,3 +180,16 @@ test('the README escape-hatch example runs as written and patches every track De
   assert.equal(find(objects, 'PrometheusRule').metadata.labels.prometheus, 'main');
   assert.deepEqual([...new Set(objects.map((o) => o.metadata.namespace))], ['ml-prod']);
 });
+
+test('the README states the name rule of ModelServing in a chart as the code applies it: per namespace', async () => {
+  const { readFileSync } = await import('node:fs');
+  const readme = readFileSync('README.md', 'utf8').replace(/\s+/g, ' ');
+  assert.match(readme, /Two `ModelServing` of one chart with the same name in the same namespace are refused/);
+  assert.match(readme, /in different namespaces the same name is fine/);
+  assert.match(readme, /`ModelServingChart` uses each spec's name as its construct ID, so its specs need distinct names even in different namespaces/);
+  const chart = new Chart(new App(), 'serving');
+  new ModelServing(chart, 'a', props({ namespace: 'team-a' }));
+  new ModelServing(chart, 'b', props({ namespace: 'team-b' }));
+  assert.throws(() => new ModelServing(chart, 'c', props({ namespace: 'team-a' })), SpecError);
+  assert.throws(() => new ModelServingChart(new App(), 'c', { specs: [tritonDoc({}, { name: 'm' }), tritonDoc({}, { name: 'm', namespace: 'other' })] }), SpecError);
+});

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { specReference } from '../lib/spec/reference';
-import { catalogue } from './support/catalogue';
+import { catalogue, testNames } from './support/catalogue';
 
 test('docs/SPEC.md is the reference generated from the current schema', () => {
   assert.equal(readFileSync('docs/SPEC.md', 'utf8'), specReference(), 'run: npx tsx lib/spec/reference.ts > docs/SPEC.md');
@@ -25,6 +25,30 @@ test('the README\'s template table names every file in templates/, and nothing e
 
 test('docs/BAD_INPUTS.md lists every refusal test (generated from the test names)', () => {
   assert.equal(readFileSync('docs/BAD_INPUTS.md', 'utf8'), catalogue(), 'run: npx tsx test/support/catalogue.ts > docs/BAD_INPUTS.md');
+});
+
+test('the catalogue reads a test name with an escaped quote whole, and no line ends in a backslash', () => {
+  assert.deepEqual(testNames("test('refuses the route\\'s timeout', () => {});\ntest(\"refuses a \\\"quoted\\\" name\", () => {});"),
+    ["refuses the route's timeout", 'refuses a "quoted" name']);
+  const lines = catalogue().split('\n');
+  assert.deepEqual(lines.filter((l) => l.endsWith('\\')), []);
+  assert.ok(lines.includes("- refuses the device plugin's resourceName and product together with a claim"));
+});
+
+test('the catalogue lists tests called in a loop, one line per loop value, and shows other ${} expressions as such', () => {
+  const source = [
+    "for (const runtime of ['tfserving', 'torchserve']) {",
+    '  test(`refuses tracing for runtime ${runtime}`, () => {});',
+    '}',
+    "for (const [field, signal] of [['a', 'x'], ['b', 'y']] as const) {",
+    '  test(`refuses ${field} without ${signal}`, () => {});',
+    '}',
+    'test(`refuses ${TEMPLATE} here`, () => {});',
+  ].join('\n');
+  assert.deepEqual(testNames(source), ['refuses tracing for runtime tfserving', 'refuses tracing for runtime torchserve',
+    'refuses a without x', 'refuses b without y', 'refuses ‹TEMPLATE› here']);
+  assert.ok(catalogue().split('\n').includes('- refuses spec.tracing for runtime torchserve, which has no OpenTelemetry tracing'));
+  assert.doesNotMatch(catalogue(), /\$\{/);
 });
 
 test('the README TypeScript example runs as written and synthesizes the model', async (t) => {

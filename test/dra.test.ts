@@ -254,7 +254,7 @@ test('requires Kubernetes 1.34 for a GPU claim (DRA resource.k8s.io/v1)', () => 
   });
 });
 
-test('vLLM on MIG devices from a claim refuses tensor parallelism', () => {
+test('refuses tensor parallelism for vLLM on MIG devices from a claim', () => {
   const doc = { apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm', namespace: 'ml' },
     spec: { runtime: 'vllm', models: [{ name: 'l', format: 'huggingface', engine: { tensorParallelSize: 2 } }], repository: { pvc: { claimName: 'w' } },
       resources: { gpu: { count: 2, claim: { deviceClassName: 'mig.nvidia.com' } } } } };

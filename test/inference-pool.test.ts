@@ -222,3 +222,8 @@ test('refuses spec.ingress next to spec.inferencePool (it would route around the
 test('refuses a picker image without a pinned tag', () => {
   assert.match(err({ inferencePool: { picker: { image: 'ghcr.io/llm-d/llm-d-router-endpoint-picker:latest' } } }) ?? '', /^spec\.yaml: spec\.inferencePool\.picker\.image: /);
 });
+
+test('refuses spec.inferencePool outside mode online (an edge DaemonSet has no Gateway route to pool)', () => {
+  assert.equal(err({ mode: 'edge', edge: { nodeSelector: { 'node-role.kubernetes.io/edge': 'true' } } }),
+    'spec.yaml: spec.inferencePool: applies to mode online only (mode is edge)');
+});

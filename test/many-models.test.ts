@@ -9,6 +9,11 @@ import { synthesizeSpecs } from '../lib/synth';
 import { validateDocument } from '../lib/spec/load';
 import { MAX_CONFIGMAP_BYTES, objectLimitIssues } from '../lib/k8s/limits';
 import { manyModelsSpec } from '../bench/generate';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../lib/cli/main';
+import { SpecError } from '../lib/spec/errors';
 
 test('a spec with 2,000 models synthesizes one Triton config per model', () => {
   const doc = manyModelsSpec(2000);
@@ -19,14 +24,31 @@ test('a spec with 2,000 models synthesizes one Triton config per model', () => {
   assert.match(cm.data['model-1999.config.pbtxt'], /^name: "model-1999"$/m);
 });
 
-test('refuses a spec whose models overflow the 1 MiB ConfigMap limit, naming the object and the size', () => {
+test('refuses a spec whose models overflow the 1 MiB ConfigMap limit, naming the object and the size, in validate exactly as in synth', () => {
   const doc = manyModelsSpec(6500);
   assert.deepEqual(validateDocument(doc), []);
+  let synthesized = '';
   assert.throws(() => synthesizeSpecs([doc]), (e: Error) => {
+    assert.ok(e instanceof SpecError);
     assert.match(e.message, /^spec\.models: spec many-models: the ConfigMap many-models-config would hold (\d+) bytes of data, and Kubernetes refuses a ConfigMap over 1048576 bytes \(1 MiB\): split the models over several specs$/);
     assert.ok(Number(/hold (\d+) bytes/.exec(e.message)![1]) > MAX_CONFIGMAP_BYTES);
+    synthesized = e.message;
     return true;
   });
+  // the CLI: validate refuses it with the message synthesis gives (the byte count predicted from the same config), exit 1
+  const dir = mkdtempSync(join(tmpdir(), 'ms-many-'));
+  const file = join(dir, 'many.yaml');
+  writeFileSync(file, JSON.stringify(doc));
+  const run = (argv: string[]) => {
+    let out = '';
+    let err = '';
+    const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
+    return { code, out, err };
+  };
+  const validate = run(['validate', file]);
+  assert.deepEqual(validate, { code: 1, out: '', err: `${file}: ${synthesized}\n` });
+  assert.deepEqual(run(['synth', file, '-o', join(dir, 'out')]), validate);
+  assert.deepEqual(readdirSync(dir), ['many.yaml'], 'nothing written');
 });
 
 test('counts ConfigMap data in bytes, binaryData decoded', () => {

@@ -11,6 +11,7 @@ import { specErrors, tritonDoc } from './support/synth';
 import { escapeText, formatIssues } from '../lib/spec/errors';
 import { didYouMean, validateDocument } from '../lib/spec/load';
 import { main } from '../lib/cli/main';
+import { loadSpecFiles } from '../lib/model/files';
 
 const HEAD = 'apiVersion: model-serving/v1alpha1\nkind: ModelServing\nmetadata: {name: m}\n';
 
@@ -122,4 +123,38 @@ test('the CLI prints a file name with a newline on one line (no forged "valid" l
   const code = main(['validate', file], { out: (s) => (out += s), err: () => undefined });
   assert.equal(code, 0);
   assert.equal(out, `${dir}/x\\ny.yaml: good: valid: good: valid\n`);
+});
+
+test('reports a misspelt kind or apiVersion with the value it should be, and still checks the spec in the same run', () => {
+  assert.equal(specErrors({ ...tritonDoc({ replicas: -1 }), kind: 'ModelServng' }), [
+    'spec.yaml: kind: must be ModelServing (got "ModelServng"; did you mean ModelServing?)',
+    'spec.yaml: spec.replicas: must be >= 0 (got -1)',
+  ].join('\n'));
+  assert.equal(specErrors({ ...tritonDoc({ replicas: -1 }), apiVersion: 'model-serving/v1alpha' }), [
+    'spec.yaml: apiVersion: must be model-serving/v1alpha1 (got "model-serving/v1alpha"; did you mean model-serving/v1alpha1?)',
+    'spec.yaml: spec.replicas: must be >= 0 (got -1)',
+  ].join('\n'));
+  // a document that is not a spec at all gets the envelope errors only, and no guess
+  assert.equal(specErrors({ apiVersion: 'v1', kind: 'ConfigMap', data: {} }),
+    'spec.yaml: apiVersion: must be model-serving/v1alpha1 (got "v1")\nspec.yaml: kind: must be ModelServing (got "ConfigMap")');
+});
+
+test('reports a spec name used twice across files next to the other problems of the invalid spec, in one run', () => {
+  const valid = { name: 'a.yaml', text: JSON.stringify(tritonDoc({}, { name: 'm' })) };
+  const invalid = { name: 'b.yaml', text: JSON.stringify(tritonDoc({ replicas: -1 }, { name: 'm' })) };
+  assert.deepEqual(loadSpecFiles([valid, invalid]).issues, [
+    { file: 'b.yaml', path: 'spec.replicas', message: 'must be >= 0 (got -1)' },
+    { file: 'b.yaml', path: 'metadata.name', message: '"m" is also the name of a spec in a.yaml (document 1); each spec writes m.k8s.yaml, so names must be unique' },
+  ]);
+  // both invalid, and the second with a misspelt kind: still both problems and the clash
+  const bad = { name: 'c.yaml', text: JSON.stringify({ ...tritonDoc({ replicas: -2 }, { name: 'm' }), kind: 'ModelServng' }) };
+  assert.deepEqual(loadSpecFiles([invalid, bad]).issues.map((i) => `${i.file}: ${i.path}: ${i.message}`), [
+    'b.yaml: spec.replicas: must be >= 0 (got -1)',
+    'c.yaml: kind: must be ModelServing (got "ModelServng"; did you mean ModelServing?)',
+    'c.yaml: spec.replicas: must be >= 0 (got -2)',
+    'c.yaml: metadata.name: "m" is also the name of a spec in b.yaml (document 1); each spec writes m.k8s.yaml, so names must be unique',
+  ]);
+  // a name that is itself invalid is not compared
+  const badName = { name: 'd.yaml', text: JSON.stringify(tritonDoc({}, { name: 'M_' })) };
+  assert.equal(loadSpecFiles([badName, { ...badName, name: 'e.yaml' }]).issues.filter((i) => i.message.includes('also the name')).length, 0);
 });

@@ -168,3 +168,25 @@ test('refuses credentials in every image reference: an image volume of the spec 
   assert.equal(err, [`spec.yaml: spec.repository.image.reference: ${CREDENTIALS}`, `spec.yaml: spec.rollout.tracks.green.repository.image.reference: ${CREDENTIALS}`].join('\n'));
   assert.doesNotMatch(err, /hunter2/);
 });
+
+test('refuses an env value or server argument of the wrong type by its type, never printing the value (text and --json)', () => {
+  const DIGITS = '98765432101234';
+  const cases: [Record<string, unknown>, string][] = [
+    [{ env: [{ name: 'API_KEY', value: Number(DIGITS) }] }, 'spec.yaml: spec.env[0].value: must be a string (got a number)'],
+    [{ env: [{ name: 'PIN', value: true }] }, 'spec.yaml: spec.env[0].value: must be a string (got true or false)'],
+    [{ env: [`API_KEY=${DIGITS}`] }, 'spec.yaml: spec.env[0]: must be a mapping (got a string)'],
+    [{ env: `API_KEY=${DIGITS}` }, 'spec.yaml: spec.env: must be a list (got a string)'],
+    [{ extraArgs: ['--log-verbose=1', Number(DIGITS)] }, 'spec.yaml: spec.extraArgs[1]: must be a string (got a number)'],
+    [{ extraArgs: `--api-key=${DIGITS}` }, 'spec.yaml: spec.extraArgs: must be a list (got a string)'],
+  ];
+  for (const [spec, message] of cases) {
+    assert.equal(specErrors(tritonDoc(spec)), message);
+    let out = '';
+    let err = '';
+    const code = main(['validate', '--json', '-'], { out: (s) => (out += s), err: (s) => (err += s), stdin: () => JSON.stringify(tritonDoc(spec)) });
+    assert.equal(code, 1);
+    assert.ok(!`${out}${err}`.includes(DIGITS), `${out}${err}`);
+  }
+  // other fields still quote what was written
+  assert.equal(specErrors(tritonDoc({ replicas: 'two' })), 'spec.yaml: spec.replicas: must be a whole number (got "two")');
+});

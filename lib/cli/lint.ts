@@ -19,7 +19,8 @@ Options:
   --target-utilization U   planned utilization of a replica at peak (default 0.7)
   --strict                 exit 1 when there is any warning
   --json                   print {"valid", "warnings": [{file, name, path, message}], "issues": [...]} on stdout
-${NAMESPACE_HELP}${KUBE_VERSION_HELP}`;
+${NAMESPACE_HELP}${KUBE_VERSION_HELP}  -h, --help               this help
+`;
 
 function positiveNumber(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;

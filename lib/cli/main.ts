@@ -41,6 +41,9 @@ Run 'model-serving COMMAND --help' for a command's options. Exit codes: 0 ok, 1 
 
 Prints the JSON Schema of a ModelServing document. Use it from an editor with the modeline
   # yaml-language-server: $schema=./model-serving.schema.json
+
+Options:
+  -h, --help          this help
 `,
   plan: PLAN_HELP,
 };

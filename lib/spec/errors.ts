@@ -16,6 +16,11 @@ export interface SpecIssue {
  */
 export class SpecError extends Error {
   readonly issues: readonly SpecIssue[];
+  /**
+   * The documents of the failing file whose `metadata.name` is valid, valid or not otherwise (file, 1-based
+   * index, name): cross-file name checks still run on them, so one run reports a clash next to other problems.
+   */
+  named?: readonly { readonly name: string; readonly file?: string; readonly index: number }[];
   constructor(issues: readonly SpecIssue[], readonly file?: string) {
     super(formatIssues(issues, file));
     this.issues = issues.map(redactIssue);

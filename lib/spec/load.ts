@@ -101,10 +101,26 @@ function variantName(v: Record<string, any>): string {
   return names[v.type] ?? 'another form';
 }
 
+/**
+ * Fields whose values may be secrets whatever their type (an env literal, a server argument): an error there
+ * names the type of the value, never the value (lib/spec/rules-secrets.ts names them by field too).
+ */
+const SECRET_VALUE_PATH = /^spec\.(env(\[\d+\](\.value)?)?|extraArgs(\[\d+\])?)$/;
+
+/** `a number`, `a string`, ...: what a value is, without showing it. */
+function valueType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  const names: Record<string, string> = { number: 'a number', bigint: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping' };
+  return names[typeof v] ?? typeof v;
+}
+
 function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   const s = e.schema as Record<string, any>;
   const T = ValueErrorType;
-  const got = (v: unknown) => (v === undefined || (typeof v === 'object' && v !== null) ? '' : ` (got ${describeValue(v, typeof v === 'number' ? sourceOf?.(e.path) : undefined)})`);
+  const secret = SECRET_VALUE_PATH.test(pointerToPath(e.path));
+  const show = (v: unknown, source?: string) => (secret ? valueType(v) : describeValue(v, source));
+  const got = (v: unknown) => (v === undefined || (typeof v === 'object' && v !== null) ? '' : ` (got ${show(v, typeof v === 'number' ? sourceOf?.(e.path) : undefined)})`);
   if (e.type === T.ObjectRequiredProperty) {
     const choices = enumValues(s);
     return `is required${choices ? ` (one of: ${choices.join(', ')})` : ''}`;
@@ -119,7 +135,7 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
   const choices = enumValues(s);
   if (choices) {
     const hint = typeof e.value === 'string' ? didYouMean(e.value, choices.map(String)) : undefined;
-    return `must be one of: ${choices.join(', ')}${hint ? ` (got ${describeValue(e.value)}; did you mean "${hint}"?)` : got(e.value)}`;
+    return `must be one of: ${choices.join(', ')}${hint ? ` (got ${show(e.value)}; did you mean "${hint}"?)` : got(e.value)}`;
   }
   const negative = (typeof e.value === 'string' && /^\s*-/.test(e.value)) || (typeof e.value === 'number' && e.value < 0);
   if (Array.isArray(s.anyOf) && s.anyOf.some((x: any) => x.format === 'quantity')) {
@@ -135,7 +151,7 @@ function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
     : s.maximum === INT64_SAFE_MAX ? `${INT64_SAFE_MAX} (2^53 - 1: larger whole numbers are not exact in YAML or JSON)` : s.maximum;
   switch (e.type) {
     case T.Literal: return `must be ${JSON.stringify(s.const)}${got(e.value)}`;
-    case T.StringPattern: return `${JSON.stringify(e.value)} does not match ${s.pattern}${what}`;
+    case T.StringPattern: return `${secret ? 'the value' : JSON.stringify(e.value)} does not match ${s.pattern}${what}`;
     case T.StringMaxLength: return `must be at most ${s.maxLength} characters (got ${String(e.value).length})`;
     case T.StringMinLength: return `must be at least ${s.minLength} character${s.minLength === 1 ? '' : 's'}`;
     case T.IntegerMinimum: case T.NumberMinimum: return `must be >= ${s.minimum}${got(e.value)}`;
@@ -204,9 +220,14 @@ export function validateDocument(raw: unknown, options: ValidateOptions = {}, so
   findForbiddenKeys(raw, '', issues);
   if (issues.length) return issues;
   const doc = raw as Record<string, unknown>;
-  if (doc.apiVersion !== API_VERSION) issues.push({ path: 'apiVersion', message: `must be ${API_VERSION} (got ${describeValue(doc.apiVersion)})` });
-  if (doc.kind !== KIND) issues.push({ path: 'kind', message: `must be ${KIND} (got ${describeValue(doc.kind)})` });
-  if (issues.length) return issues;
+  if (doc.apiVersion !== API_VERSION) issues.push({ path: 'apiVersion', message: envelopeMessage(API_VERSION, doc.apiVersion) });
+  if (doc.kind !== KIND) issues.push({ path: 'kind', message: envelopeMessage(KIND, doc.kind) });
+  if (issues.length) {
+    // a typo in the envelope of a spec: check the spec too, so that one run shows every problem
+    const spec = doc.spec;
+    if (!spec || typeof spec !== 'object' || Array.isArray(spec)) return issues;
+    return [...issues, ...validateDocument({ ...doc, apiVersion: API_VERSION, kind: KIND }, options, sourceOf)];
+  }
   // Check() runs the compiled validator; Errors() walks the schema interpretively, so it runs only on failure
   if (compiled.Check(raw)) return checkRules(raw as ModelServingDocument, options);
   const schema = schemaIssues(raw, sourceOf);
@@ -215,6 +236,19 @@ export function validateDocument(raw: unknown, options: ValidateOptions = {}, so
     rules.push(...runRulesOnPartial(raw as ModelServingDocument, options, schema.bad, [RUNTIME_RULE], schema.issues));
   }
   return [...schema.issues.map(({ path, message }) => ({ path, message })), ...rules];
+}
+
+/** `must be X (got Y)`, with the value it was probably meant to be when it is close. */
+function envelopeMessage(want: string, got: unknown): string {
+  const close = typeof got === 'string' && didYouMean(got, [want]) !== undefined;
+  return `must be ${want} (got ${describeValue(got)}${close ? `; did you mean ${want}?` : ''})`;
+}
+
+/** The name of a document whose `metadata.name` passed validation (the other issues do not touch it). */
+function validName(raw: unknown, issues: readonly SpecIssue[]): string | undefined {
+  const name = (raw as { metadata?: { name?: unknown } } | null)?.metadata?.name;
+  if (typeof name !== 'string') return undefined;
+  return issues.some((i) => i.path === '' || i.path === 'metadata' || i.path === 'metadata.name' || i.path.startsWith('metadata.name')) ? undefined : name;
 }
 
 /** Parses YAML or JSON text with one or more documents; throws SpecError with every problem. */
@@ -226,6 +260,7 @@ export function parseSpecs(text: string, file?: string, options: LoadOptions = {
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
   const all: SpecIssue[] = [];
   const loaded: LoadedSpec[] = [];
+  const named: { name: string; file?: string; index: number }[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   const multi = list.length > 1;
   list.forEach((d, i) => {
@@ -255,9 +290,11 @@ export function parseSpecs(text: string, file?: string, options: LoadOptions = {
     const issues = validateDocument(raw, options, sourceOf);
     for (const x of issues) push(x.path, x.message);
     if (!issues.length) loaded.push({ document: raw as ModelServingDocument, file, index: i + 1 });
+    const name = validName(raw, issues);
+    if (name !== undefined) named.push({ name, ...(file !== undefined ? { file } : {}), index: i + 1 });
   });
   if (!all.length && !loaded.length) all.push({ path: '', message: 'file has no documents: expected at least one ModelServing document' });
-  if (all.length) throw new SpecError(all, file);
+  if (all.length) throw Object.assign(new SpecError(all, file), { named });
   return loaded;
 }
 

@@ -23,9 +23,52 @@ const AREAS: Record<string, string> = {
   'many-models': 'One spec with many models',
   'multinode': 'Multi-node (LeaderWorkerSet)', 'dra': 'GPU claims (DRA)', 'image-volume': 'Image volumes', 'tracing': 'Tracing',
   'constructs-api': 'Constructs in your own cdk8s code', 'spec-types': 'TypeScript types of the spec',
-  'json-schema': 'The JSON Schema',
+  'json-schema': 'The JSON Schema', 'engine-build': 'TensorRT engine build', 'logging': 'Logging', 'cli-refusals': 'Command line: usage errors',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
+
+/** A `test(` call at the start of a line (indented too: tests in loops), its name a '…', "…" or `…` literal. */
+const TEST_CALL = /^([ \t]*)test\((?:'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`)/gm;
+/** `for (const x of [...])` or `for (const [a, b] of [[...], ...] as const)` at the start of a line. */
+const FOR_OF = /^[ \t]*for \(const (\w+|\[[\w, ]+\]) of (\[.*\])(?: as const)?\) \{$/;
+
+/**
+ * The names of the tests in one test file, unescaped. A template-literal name in a `for (const … of [literal])`
+ * loop gives one name per loop value; any other `${expr}` is shown as `‹expr›`.
+ */
+export function testNames(source: string): string[] {
+  const lines = source.split('\n');
+  const names: string[] = [];
+  for (const m of source.matchAll(TEST_CALL)) {
+    const raw = m[2] ?? m[3] ?? m[4];
+    if (m[4] === undefined || !raw.includes('${')) { names.push(unescape(raw)); continue; }
+    const line = source.slice(0, m.index).split('\n').length - 1;
+    const rows = m[1] ? loopBindings(lines, line, m[1].length) : [{}];
+    for (const vars of rows) {
+      names.push(unescape(raw.replace(/\$\{([^}]*)\}/g, (_, expr: string) => (expr.trim() in vars ? String(vars[expr.trim()]) : `‹${expr.trim()}›`))));
+    }
+  }
+  return names;
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', t: '\t' }[c] ?? c));
+}
+
+/** The variable bindings of the enclosing `for … of` loop over a literal array (one row per value), or one empty row. */
+function loopBindings(lines: string[], line: number, indent: number): Record<string, unknown>[] {
+  for (let i = line - 1; i >= 0; i--) {
+    const lead = /^[ \t]*/.exec(lines[i])![0].length;
+    if (lead >= indent || !lines[i].trim()) continue;
+    const m = FOR_OF.exec(lines[i]);
+    if (!m) return [{}];
+    let values: unknown[];
+    try { values = JSON.parse(m[2].replace(/'/g, '"')) as unknown[]; } catch { return [{}]; }
+    const names = m[1].startsWith('[') ? m[1].slice(1, -1).split(',').map((x) => x.trim()) : [m[1]];
+    return values.map((v) => Object.fromEntries(names.map((n, k) => [n, names.length > 1 ? (v as unknown[])[k] : v])));
+  }
+  return [{}];
+}
 
 export function catalogue(dir = 'test'): string {
   const out = [
@@ -41,10 +84,9 @@ export function catalogue(dir = 'test'): string {
   ];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.test.ts')).sort()) {
     const area = f.replace(/\.test\.ts$/, '');
-    const names = [...readFileSync(join(dir, f), 'utf8').matchAll(/^test\((['`])((?:(?!\1).)*)\1/gm)]
-      .map((m) => m[2]).filter((n) => RULE.test(n));
+    const names = testNames(readFileSync(join(dir, f), 'utf8')).filter((n) => RULE.test(n));
     if (!names.length) continue;
-    out.push(`## ${AREAS[area] ?? area} (\`test/${f}\`)`, '', ...names.map((n) => `- ${n.replace(/\$\{[^}]*\}/g, '…')}`), '');
+    out.push(`## ${AREAS[area] ?? area} (\`test/${f}\`)`, '', ...names.map((n) => `- ${n}`), '');
   }
   return out.join('\n');
 }

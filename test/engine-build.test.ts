@@ -104,6 +104,39 @@ test('a change of shapes, precision, image, product or versions names a new Job;
   ]) assert.notEqual(name(changed), base);
 });
 
+test('the plan the Job writes and the wait step checks (model-serving/engine key) changes with the source, precision, each shape, the image and the product', () => {
+  // dynamic height and width, so that each of min, opt and max can change alone
+  const dyn = (build: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => buildDoc({
+    minShapes: { images: [1, 3, 32, 32] }, optShapes: { images: [4, 3, 64, 64] }, maxShapes: { images: [8, 3, 128, 128] }, ...build,
+  }, extra, { inputs: [{ name: 'images', dataType: 'FP32', dims: [3, -1, -1] }] });
+  const planOf = (doc: ReturnType<typeof buildDoc>) => {
+    const objs = synth(doc);
+    const job = jobOf(objs);
+    const key = job.spec.template.metadata.labels['model-serving/engine'];
+    const plan = /plan='(model\.[0-9a-f]{12}\.plan)'/.exec(script(job))![1];
+    assert.equal(plan, `model.${key}.plan`);
+    const wait = container(find(objs, 'Deployment'), 'wait-for-engines').command[2];
+    assert.ok(wait.includes(`p="$d/${plan}"`), 'the wait step checks the plan the Job writes');
+    return plan;
+  };
+  const base = planOf(dyn());
+  assert.equal(planOf(dyn({}, { replicas: 3 })), base, 'a change the plan does not depend on keeps it');
+  const changed: Record<string, ReturnType<typeof buildDoc>> = {
+    source: dyn({ onnx: 'export/model.onnx' }),
+    'precision FP16': dyn({ precision: 'FP16' }),
+    'precision INT8': dyn({ precision: 'INT8', calibrationCache: 'calib.cache' }),
+    minShapes: dyn({ minShapes: { images: [1, 3, 16, 16] } }),
+    optShapes: dyn({ optShapes: { images: [4, 3, 96, 96] } }),
+    maxShapes: dyn({ maxShapes: { images: [8, 3, 256, 256] } }),
+    image: dyn({}, { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' }),
+    product: dyn({}, { resources: { gpu: { count: 1, product: 'NVIDIA-A10' } } }),
+  };
+  const plans = Object.entries(changed).map(([what, doc]) => [what, planOf(doc)] as const);
+  for (const [what, plan] of plans) assert.notEqual(plan, base, what);
+  assert.equal(new Set(plans.map(([, p]) => p)).size, plans.length, 'each change makes its own plan');
+  assert.notEqual(planOf(dyn({ precision: 'INT8', calibrationCache: 'calib-v2.cache' })), planOf(changed['precision INT8']), 'calibration cache');
+});
+
 test('each rollout track with its own image gets its own build', () => {
   const objs = synth(buildDoc({}, {
     replicas: 2, gateway: { parentRef: { name: 'inference' } },
@@ -336,6 +369,27 @@ test('a failed trtexec fails the Job (exit 3) and the wait step fails with the r
   const wait = s.wait();
   assert.equal(wait.status, 1);
   assert.match(wait.stderr, /model det version 1: the TensorRT build failed \(kubectl logs -l app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\):\ntrtexec exited with 1 in pod build-pod-a:\n.*Shape Error/);
+});
+
+test('a missing ONNX file or version directory fails the Job at once (exit 3, not set -e\'s 1), and the wait step says why', () => {
+  const s = sandbox(SAVE_ENGINE);
+  rmSync(join(s.root, 'store/det/1/model.onnx'));
+  const noFile = s.build();
+  assert.equal(noFile.status, 3, noFile.stderr);
+  assert.equal(noFile.stderr, `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  assert.equal(readFileSync(join(s.root, 'store/det/1', `${s.plan}.failed`), 'utf8'), `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  const waitFile = s.wait();
+  assert.equal(waitFile.status, 1);
+  assert.match(waitFile.stderr, /model det version 1: the TensorRT build failed \(kubectl logs -l [^)]+\):\nONNX file .*\/store\/det\/1\/model\.onnx not found\n$/);
+  // no version directory at all: nothing can be written there, the exit code stays 3
+  rmSync(join(s.root, 'store/det/1'), { recursive: true });
+  const noDir = s.build();
+  assert.equal(noDir.status, 3, noDir.stderr);
+  assert.equal(noDir.stderr, `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  assert.ok(!existsSync(join(s.root, 'store/det/1')), 'the build does not create the version directory');
+  const waitDir = s.wait();
+  assert.equal(waitDir.status, 1);
+  assert.match(waitDir.stderr, /^model det version 1: .*\/store\/det\/1\/model\.onnx not found in the model repository\n$/);
 });
 
 test('the wait step refuses a plan built from an ONNX file that has changed since', () => {

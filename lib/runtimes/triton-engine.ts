@@ -136,7 +136,9 @@ function buildScript(m: ModelSpec, plan: string): string {
     `up_to_date() { [ -f "$dir/$plan" ] && [ "$(cat "$dir/$plan.source" 2>/dev/null)" = "$(stat -c '%s %Y' "$src")" ]; }`,
     'for v in "$@"; do',
     '  dir="$model_dir/$v"; src="$dir/$onnx"',
-    `  [ -f "$src" ] || { echo "ONNX file $src not found" | tee "$dir/$plan.failed" >&2; exit ${BUILD_EXIT_FAILED}; }`,
+    // the reason goes to the wait step when the version directory exists; a missing directory (which the wait step
+    // reports itself) or a failed write must not turn exit 3 (FailJob) into set -e's exit 1 (a retry on a GPU)
+    `  [ -f "$src" ] || { echo "ONNX file $src not found" >&2; { [ -d "$dir" ] && echo "ONNX file $src not found" > "$dir/$plan.failed"; } 2>/dev/null || true; exit ${BUILD_EXIT_FAILED}; }`,
     '  if up_to_date; then echo "version $v: $plan is up to date"; continue; fi',
     '  acquire "$dir/.$plan.lock"',
     // another pod may have built it while this one waited

@@ -453,10 +453,41 @@ test('refuses INT8 without a calibration cache, and a cache without INT8', () =>
     'spec.yaml: spec.models[0].build.tensorrt.calibrationCache: applies to precision INT8 only (precision is FP32)');
 });
 
-test('refuses FP16 and INT8 builder flags on TensorRT 11 (Triton 26.06 and later)', () => {
+test('refuses FP16 and INT8 (with a calibration cache) builder flags on TensorRT 11 (Triton 26.06 and later)', () => {
   assert.equal(err(buildDoc({ precision: 'FP16' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })),
     'spec.yaml: spec.models[0].build.tensorrt.precision: FP16 needs trtexec --fp16, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in FP16 and leave precision out (or serve with a release older than 26.06)');
+  assert.equal(err(buildDoc({ precision: 'INT8', calibrationCache: 'calib.cache' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })),
+    'spec.yaml: spec.models[0].build.tensorrt.precision: INT8 needs trtexec --int8, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in INT8 with Q/DQ nodes and leave precision out (or serve with a release older than 26.06)');
   assert.equal(specErrors(buildDoc({ precision: 'FP16' }, { image: 'nvcr.io/nvidia/tritonserver:26.05-py3' })), undefined);
+});
+
+test('reports INT8 without a calibration cache on TensorRT 11 and the missing precision flag in one pass', () => {
+  assert.equal(err(buildDoc({ precision: 'INT8' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })), [
+    'spec.yaml: spec.models[0].build.tensorrt.calibrationCache: is required with precision INT8: without a calibration cache trtexec builds INT8 with placeholder dynamic ranges and the engine computes wrong results',
+    'spec.yaml: spec.models[0].build.tensorrt.precision: INT8 needs trtexec --int8, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in INT8 with Q/DQ nodes and leave precision out (or serve with a release older than 26.06)',
+  ].join('\n'));
+});
+
+test('refuses a build without shapes when an input has -1 dimensions (no batching)', () => {
+  assert.equal(err(buildDoc({ minShapes: undefined, optShapes: undefined, maxShapes: undefined }, {}, { maxBatchSize: 0, inputs: [{ name: 'images', dataType: 'FP32', dims: [3, -1, -1] }, { name: 'mask', dataType: 'FP32', dims: [-1] }] })),
+    'spec.yaml: spec.models[0].build.tensorrt.maxShapes: is required: input(s) images, mask have -1 dimensions, which trtexec would build at 1');
+});
+
+test('refuses optShapes or maxShapes that name other inputs than minShapes', () => {
+  assert.equal(err(buildDoc({ optShapes: { image: [4, 3, 64, 64] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.optShapes: must name the same inputs as minShapes (images; found image)');
+  assert.equal(err(buildDoc({ maxShapes: { images: [8, 3, 64, 64], extra: [1] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.maxShapes: must name the same inputs as minShapes (images; found images, extra)');
+});
+
+test('refuses min, opt and max shapes of one input with different numbers of dimensions', () => {
+  assert.equal(err(buildDoc({ optShapes: { images: [4, 3, 64] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.minShapes.images: min, opt and max shapes of input "images" must have the same number of dimensions (4, 3, 4)');
+});
+
+test('refuses a build when a rollout track\'s own repository is read-only', () => {
+  assert.equal(err(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: { pvc: { claimName: 'models-green' } } } } } })),
+    'spec.yaml: spec.rollout.tracks.green.repository.pvc.readOnly: must be false: spec.models[0].build writes the plan into the version directories (the repository is read-only by default)');
 });
 
 test('refuses shapes that contradict maxBatchSize', () => {

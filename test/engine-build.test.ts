@@ -33,6 +33,7 @@ function buildDoc(build: Record<string, unknown> = {}, extra: Record<string, unk
   });
 }
 const jobOf = (objs: K8sObject[]) => find(objs, 'Job');
+const synthDocOf = (file: string) => loadSpecFile(file)[0].document;
 const script = (job: K8sObject) => job.spec.template.spec.containers[0].command[2] as string;
 
 test(`every object of ${TEMPLATE} is valid against the Kubernetes schemas, strictly`, async () => {
@@ -65,6 +66,21 @@ test('the Job runs trtexec on the pods\' GPU product with one GPU and the reposi
   assert.match(script(job), /--saveEngine="\$tmp" '--minShapes=images:1x3x64x64' '--optShapes=images:4x3x64x64' '--maxShapes=images:8x3x64x64';/);
   assert.equal(job.spec.activeDeadlineSeconds, 3600);
   assert.deepEqual(job.spec.podFailurePolicy.rules[1], { action: 'FailJob', onExitCodes: { containerName: 'build', operator: 'In', values: [2, 3] } });
+});
+
+test('serving pods mount the repository read-only (server and init containers); only the build Job writes', () => {
+  for (const doc of [buildDoc(), synthDocOf(TEMPLATE)]) {
+    const objs = synth(doc);
+    const job = jobOf(objs);
+    assert.equal(job.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-store').persistentVolumeClaim.readOnly, false);
+    assert.equal(job.spec.template.spec.containers[0].volumeMounts.find((m: K8sObject) => m.name === 'model-store').readOnly, false);
+    for (const dep of all(objs, 'Deployment')) {
+      const pod = dep.spec.template.spec;
+      assert.equal(pod.volumes.find((v: K8sObject) => v.name === 'model-store').persistentVolumeClaim.readOnly, true);
+      const mounts = [...pod.initContainers, ...pod.containers].flatMap((c: K8sObject) => (c.volumeMounts ?? []).filter((m: K8sObject) => m.name === 'model-store').map((m: K8sObject) => `${c.name}:${m.readOnly}`));
+      assert.deepEqual(mounts, ['wait-for-engines:true', 'assemble-repository:true', 'server:true']);
+    }
+  }
 });
 
 test('precision flags on TensorRT 10: FP16 adds --fp16, INT8 adds --int8 with the calibration cache', () => {

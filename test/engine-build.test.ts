@@ -102,7 +102,8 @@ test('the serving pods wait for the plan the Job writes, then link it as model.p
   assert.equal(plan, `model.${key}.plan`);
   assert.ok(wait.includes(`p="$d/${plan}"`) && wait.includes(`kubectl logs -l app.kubernetes.io/component=engine-build,model-serving/model=det,model-serving/engine=${key}`));
   assert.ok(!wait.includes(job.metadata.name), 'the Job name is not in the pod template');
-  assert.ok(container(dep, 'assemble-repository').command[2].includes(`ln -sf "/model-store/det/1/${plan}" "/models/det/1/model.plan"`));
+  assert.ok(container(dep, 'assemble-repository').command[2].includes(`ln -sf "/model-store/det/1/${plan}" "/models/det/1/model.plan"`));  // a failed wait prints the build's error: kubectl describe shows it as the container's message
+  assert.equal(container(dep, 'wait-for-engines').terminationMessagePolicy, 'FallbackToLogsOnError');
 });
 
 test('a change of shapes, precision, image, product or versions names a new Job; other changes keep it', () => {

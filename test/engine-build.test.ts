@@ -281,7 +281,7 @@ function sandbox(trtexecBody: string) {
   mkdirSync(join(root, 'store', 'det', '1'), { recursive: true });
   writeFileSync(join(root, 'store', 'det', '1', 'model.onnx'), 'onnx-bytes');
   const objs = synth(buildDoc());
-  const local = (s: string) => s.replaceAll('/model-store', join(root, 'store')).replace('trtexec=/usr/src/tensorrt/bin/trtexec', `trtexec=${join(bin, 'none')}`);
+  const local = (s: string) => s.replaceAll('/model-store', join(root, 'store')).replaceAll('/usr/src/tensorrt/bin/trtexec', join(root, 'usr-src-tensorrt', 'trtexec'));
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, POD_NAME: 'build-pod-a', TRACE: join(root, 'trace') };
   const job = jobOf(objs);
   const run = (s: string, args: string[] = []) => spawnSync('sh', ['-c', local(s), 'x', ...args], { env, encoding: 'utf8', timeout: 20000 });
@@ -421,13 +421,29 @@ test('the wait step refuses a plan built from an ONNX file that has changed sinc
   assert.match(s.build().stdout, /building/, 'the Job builds again when it runs');
 });
 
+test('the build script runs trtexec from the PATH, else from the TensorRT install directory /usr/src/tensorrt/bin', () => {
+  const s = sandbox(`echo path >> "$TRACE"; ${SAVE_ENGINE}`);
+  mkdirSync(join(s.root, 'usr-src-tensorrt'));
+  writeFileSync(join(s.root, 'usr-src-tensorrt', 'trtexec'), `#!/bin/sh\necho install-dir >> "$TRACE"\n${SAVE_ENGINE}\n`);
+  chmodSync(join(s.root, 'usr-src-tensorrt', 'trtexec'), 0o755);
+  assert.equal(s.build().status, 0);
+  assert.deepEqual(traced(s.root), ['path']);
+  rmSync(join(s.root, 'bin', 'trtexec'));
+  rmSync(join(s.root, 'store/det/1', s.plan));
+  const r = s.build();
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(traced(s.root), ['path', 'install-dir']);
+});
+
 test('the build script fails at once (exit 2) when the image has no trtexec', () => {
   assert.notEqual(spawnSync('sh', ['-c', 'command -v trtexec']).status, 0, 'this machine has no trtexec');
   const s = sandbox('exit 0');
   rmSync(join(s.root, 'bin', 'trtexec'));
   const r = s.build();
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /no trtexec in this image \(\/usr\/src\/tensorrt\/bin\/trtexec or PATH\)/);
+  // the sandbox stands in its own directory for /usr/src/tensorrt/bin
+  assert.equal(r.stderr, `no trtexec in this image (not on the PATH, nor ${join(s.root, 'usr-src-tensorrt', 'trtexec')})\n`);
+  assert.ok(script(jobOf(synth(buildDoc()))).includes('echo "no trtexec in this image (not on the PATH, nor /usr/src/tensorrt/bin/trtexec)" >&2; exit 2;'));
 });
 
 // --- refusals --------------------------------------------------------------------------------------------

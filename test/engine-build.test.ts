@@ -154,6 +154,13 @@ test('the plan the Job writes and the wait step checks (model-serving/engine key
   assert.notEqual(planOf(dyn({ precision: 'INT8', calibrationCache: 'calib-v2.cache' })), planOf(changed['precision INT8']), 'calibration cache');
 });
 
+test('serving pods wait for the plan timeoutSeconds plus 300 seconds (the schema description says so)', () => {
+  const wait = (doc: ReturnType<typeof buildDoc>) => container(find(synth(doc), 'Deployment'), 'wait-for-engines').command[2] as string;
+  assert.ok(wait(buildDoc()).includes('deadline=$(( $(date +%s) + 3900 ))'));
+  assert.ok(wait(buildDoc({ timeoutSeconds: 1200 })).includes('deadline=$(( $(date +%s) + 1500 ))'));
+  assert.match(readFileSync('model-serving.schema.json', 'utf8'), /Serving pods wait for their plans up to the longest timeoutSeconds of their builds plus 300 seconds/);
+});
+
 test('each rollout track with its own image gets its own build', () => {
   const objs = synth(buildDoc({}, {
     replicas: 2, gateway: { parentRef: { name: 'inference' } },
@@ -518,7 +525,7 @@ test('refuses min, opt and max shapes of one input with different numbers of dim
     'spec.yaml: spec.models[0].build.tensorrt.minShapes.images: min, opt and max shapes of input "images" must have the same number of dimensions (4, 3, 4)');
 });
 
-test('refuses a build when a rollout track\'s own repository is read-only', () => {
+test('refuses a build when a rollout track has a read-only repository of its own', () => {
   assert.equal(err(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: { pvc: { claimName: 'models-green' } } } } } })),
     'spec.yaml: spec.rollout.tracks.green.repository.pvc.readOnly: must be false: spec.models[0].build writes the plan into the version directories (the repository is read-only by default)');
 });

@@ -33,6 +33,7 @@ function buildDoc(build: Record<string, unknown> = {}, extra: Record<string, unk
   });
 }
 const jobOf = (objs: K8sObject[]) => find(objs, 'Job');
+const synthDocOf = (file: string) => loadSpecFile(file)[0].document;
 const script = (job: K8sObject) => job.spec.template.spec.containers[0].command[2] as string;
 
 test(`every object of ${TEMPLATE} is valid against the Kubernetes schemas, strictly`, async () => {
@@ -67,6 +68,21 @@ test('the Job runs trtexec on the pods\' GPU product with one GPU and the reposi
   assert.deepEqual(job.spec.podFailurePolicy.rules[1], { action: 'FailJob', onExitCodes: { containerName: 'build', operator: 'In', values: [2, 3] } });
 });
 
+test('serving pods mount the repository read-only (server and init containers); only the build Job writes', () => {
+  for (const doc of [buildDoc(), synthDocOf(TEMPLATE)]) {
+    const objs = synth(doc);
+    const job = jobOf(objs);
+    assert.equal(job.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model-store').persistentVolumeClaim.readOnly, false);
+    assert.equal(job.spec.template.spec.containers[0].volumeMounts.find((m: K8sObject) => m.name === 'model-store').readOnly, false);
+    for (const dep of all(objs, 'Deployment')) {
+      const pod = dep.spec.template.spec;
+      assert.equal(pod.volumes.find((v: K8sObject) => v.name === 'model-store').persistentVolumeClaim.readOnly, true);
+      const mounts = [...pod.initContainers, ...pod.containers].flatMap((c: K8sObject) => (c.volumeMounts ?? []).filter((m: K8sObject) => m.name === 'model-store').map((m: K8sObject) => `${c.name}:${m.readOnly}`));
+      assert.deepEqual(mounts, ['wait-for-engines:true', 'assemble-repository:true', 'server:true']);
+    }
+  }
+});
+
 test('precision flags on TensorRT 10: FP16 adds --fp16, INT8 adds --int8 with the calibration cache', () => {
   assert.match(script(jobOf(synth(buildDoc({ precision: 'FP16' })))), / '--fp16' '--minShapes=/);
   assert.match(script(jobOf(synth(buildDoc({ precision: 'INT8', calibrationCache: 'calib.cache' })))), / '--int8' "--calib=\$dir\/calib\.cache" /);
@@ -86,7 +102,8 @@ test('the serving pods wait for the plan the Job writes, then link it as model.p
   assert.equal(plan, `model.${key}.plan`);
   assert.ok(wait.includes(`p="$d/${plan}"`) && wait.includes(`kubectl logs -l app.kubernetes.io/component=engine-build,model-serving/model=det,model-serving/engine=${key}`));
   assert.ok(!wait.includes(job.metadata.name), 'the Job name is not in the pod template');
-  assert.ok(container(dep, 'assemble-repository').command[2].includes(`ln -sf "/model-store/det/1/${plan}" "/models/det/1/model.plan"`));
+  assert.ok(container(dep, 'assemble-repository').command[2].includes(`ln -sf "/model-store/det/1/${plan}" "/models/det/1/model.plan"`));  // a failed wait prints the build's error: kubectl describe shows it as the container's message
+  assert.equal(container(dep, 'wait-for-engines').terminationMessagePolicy, 'FallbackToLogsOnError');
 });
 
 test('a change of shapes, precision, image, product or versions names a new Job; other changes keep it', () => {
@@ -102,6 +119,46 @@ test('a change of shapes, precision, image, product or versions names a new Job;
     buildDoc({}, {}, { versions: [1, 2] }),
     buildDoc({ onnx: 'export/model.onnx' }),
   ]) assert.notEqual(name(changed), base);
+});
+
+test('the plan the Job writes and the wait step checks (model-serving/engine key) changes with the source, precision, each shape, the image and the product', () => {
+  // dynamic height and width, so that each of min, opt and max can change alone
+  const dyn = (build: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) => buildDoc({
+    minShapes: { images: [1, 3, 32, 32] }, optShapes: { images: [4, 3, 64, 64] }, maxShapes: { images: [8, 3, 128, 128] }, ...build,
+  }, extra, { inputs: [{ name: 'images', dataType: 'FP32', dims: [3, -1, -1] }] });
+  const planOf = (doc: ReturnType<typeof buildDoc>) => {
+    const objs = synth(doc);
+    const job = jobOf(objs);
+    const key = job.spec.template.metadata.labels['model-serving/engine'];
+    const plan = /plan='(model\.[0-9a-f]{12}\.plan)'/.exec(script(job))![1];
+    assert.equal(plan, `model.${key}.plan`);
+    const wait = container(find(objs, 'Deployment'), 'wait-for-engines').command[2];
+    assert.ok(wait.includes(`p="$d/${plan}"`), 'the wait step checks the plan the Job writes');
+    return plan;
+  };
+  const base = planOf(dyn());
+  assert.equal(planOf(dyn({}, { replicas: 3 })), base, 'a change the plan does not depend on keeps it');
+  const changed: Record<string, ReturnType<typeof buildDoc>> = {
+    source: dyn({ onnx: 'export/model.onnx' }),
+    'precision FP16': dyn({ precision: 'FP16' }),
+    'precision INT8': dyn({ precision: 'INT8', calibrationCache: 'calib.cache' }),
+    minShapes: dyn({ minShapes: { images: [1, 3, 16, 16] } }),
+    optShapes: dyn({ optShapes: { images: [4, 3, 96, 96] } }),
+    maxShapes: dyn({ maxShapes: { images: [8, 3, 256, 256] } }),
+    image: dyn({}, { image: 'nvcr.io/nvidia/tritonserver:25.09-py3' }),
+    product: dyn({}, { resources: { gpu: { count: 1, product: 'NVIDIA-A10' } } }),
+  };
+  const plans = Object.entries(changed).map(([what, doc]) => [what, planOf(doc)] as const);
+  for (const [what, plan] of plans) assert.notEqual(plan, base, what);
+  assert.equal(new Set(plans.map(([, p]) => p)).size, plans.length, 'each change makes its own plan');
+  assert.notEqual(planOf(dyn({ precision: 'INT8', calibrationCache: 'calib-v2.cache' })), planOf(changed['precision INT8']), 'calibration cache');
+});
+
+test('serving pods wait for the plan timeoutSeconds plus 300 seconds (the schema description says so)', () => {
+  const wait = (doc: ReturnType<typeof buildDoc>) => container(find(synth(doc), 'Deployment'), 'wait-for-engines').command[2] as string;
+  assert.ok(wait(buildDoc()).includes('deadline=$(( $(date +%s) + 3900 ))'));
+  assert.ok(wait(buildDoc({ timeoutSeconds: 1200 })).includes('deadline=$(( $(date +%s) + 1500 ))'));
+  assert.match(readFileSync('model-serving.schema.json', 'utf8'), /Serving pods wait for their plans up to the longest timeoutSeconds of their builds plus 300 seconds/);
 });
 
 test('each rollout track with its own image gets its own build', () => {
@@ -231,7 +288,7 @@ function sandbox(trtexecBody: string) {
   mkdirSync(join(root, 'store', 'det', '1'), { recursive: true });
   writeFileSync(join(root, 'store', 'det', '1', 'model.onnx'), 'onnx-bytes');
   const objs = synth(buildDoc());
-  const local = (s: string) => s.replaceAll('/model-store', join(root, 'store')).replace('trtexec=/usr/src/tensorrt/bin/trtexec', `trtexec=${join(bin, 'none')}`);
+  const local = (s: string) => s.replaceAll('/model-store', join(root, 'store')).replaceAll('/usr/src/tensorrt/bin/trtexec', join(root, 'usr-src-tensorrt', 'trtexec'));
   const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, POD_NAME: 'build-pod-a', TRACE: join(root, 'trace') };
   const job = jobOf(objs);
   const run = (s: string, args: string[] = []) => spawnSync('sh', ['-c', local(s), 'x', ...args], { env, encoding: 'utf8', timeout: 20000 });
@@ -338,6 +395,27 @@ test('a failed trtexec fails the Job (exit 3) and the wait step fails with the r
   assert.match(wait.stderr, /model det version 1: the TensorRT build failed \(kubectl logs -l app\.kubernetes\.io\/component=engine-build,model-serving\/model=det,model-serving\/engine=[0-9a-f]{12}\):\ntrtexec exited with 1 in pod build-pod-a:\n.*Shape Error/);
 });
 
+test('a missing ONNX file or version directory fails the Job at once (exit 3, not set -e\'s 1), and the wait step says why', () => {
+  const s = sandbox(SAVE_ENGINE);
+  rmSync(join(s.root, 'store/det/1/model.onnx'));
+  const noFile = s.build();
+  assert.equal(noFile.status, 3, noFile.stderr);
+  assert.equal(noFile.stderr, `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  assert.equal(readFileSync(join(s.root, 'store/det/1', `${s.plan}.failed`), 'utf8'), `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  const waitFile = s.wait();
+  assert.equal(waitFile.status, 1);
+  assert.match(waitFile.stderr, /model det version 1: the TensorRT build failed \(kubectl logs -l [^)]+\):\nONNX file .*\/store\/det\/1\/model\.onnx not found\n$/);
+  // no version directory at all: nothing can be written there, the exit code stays 3
+  rmSync(join(s.root, 'store/det/1'), { recursive: true });
+  const noDir = s.build();
+  assert.equal(noDir.status, 3, noDir.stderr);
+  assert.equal(noDir.stderr, `ONNX file ${join(s.root, 'store/det/1/model.onnx')} not found\n`);
+  assert.ok(!existsSync(join(s.root, 'store/det/1')), 'the build does not create the version directory');
+  const waitDir = s.wait();
+  assert.equal(waitDir.status, 1);
+  assert.match(waitDir.stderr, /^model det version 1: .*\/store\/det\/1\/model\.onnx not found in the model repository\n$/);
+});
+
 test('the wait step refuses a plan built from an ONNX file that has changed since', () => {
   const s = sandbox(SAVE_ENGINE);
   assert.equal(s.build().status, 0);
@@ -350,13 +428,29 @@ test('the wait step refuses a plan built from an ONNX file that has changed sinc
   assert.match(s.build().stdout, /building/, 'the Job builds again when it runs');
 });
 
+test('the build script runs trtexec from the PATH, else from the TensorRT install directory /usr/src/tensorrt/bin', () => {
+  const s = sandbox(`echo path >> "$TRACE"; ${SAVE_ENGINE}`);
+  mkdirSync(join(s.root, 'usr-src-tensorrt'));
+  writeFileSync(join(s.root, 'usr-src-tensorrt', 'trtexec'), `#!/bin/sh\necho install-dir >> "$TRACE"\n${SAVE_ENGINE}\n`);
+  chmodSync(join(s.root, 'usr-src-tensorrt', 'trtexec'), 0o755);
+  assert.equal(s.build().status, 0);
+  assert.deepEqual(traced(s.root), ['path']);
+  rmSync(join(s.root, 'bin', 'trtexec'));
+  rmSync(join(s.root, 'store/det/1', s.plan));
+  const r = s.build();
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(traced(s.root), ['path', 'install-dir']);
+});
+
 test('the build script fails at once (exit 2) when the image has no trtexec', () => {
   assert.notEqual(spawnSync('sh', ['-c', 'command -v trtexec']).status, 0, 'this machine has no trtexec');
   const s = sandbox('exit 0');
   rmSync(join(s.root, 'bin', 'trtexec'));
   const r = s.build();
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /no trtexec in this image \(\/usr\/src\/tensorrt\/bin\/trtexec or PATH\)/);
+  // the sandbox stands in its own directory for /usr/src/tensorrt/bin
+  assert.equal(r.stderr, `no trtexec in this image (not on the PATH, nor ${join(s.root, 'usr-src-tensorrt', 'trtexec')})\n`);
+  assert.ok(script(jobOf(synth(buildDoc()))).includes('echo "no trtexec in this image (not on the PATH, nor /usr/src/tensorrt/bin/trtexec)" >&2; exit 2;'));
 });
 
 // --- refusals --------------------------------------------------------------------------------------------
@@ -399,10 +493,41 @@ test('refuses INT8 without a calibration cache, and a cache without INT8', () =>
     'spec.yaml: spec.models[0].build.tensorrt.calibrationCache: applies to precision INT8 only (precision is FP32)');
 });
 
-test('refuses FP16 and INT8 builder flags on TensorRT 11 (Triton 26.06 and later)', () => {
+test('refuses FP16 and INT8 (with a calibration cache) builder flags on TensorRT 11 (Triton 26.06 and later)', () => {
   assert.equal(err(buildDoc({ precision: 'FP16' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })),
     'spec.yaml: spec.models[0].build.tensorrt.precision: FP16 needs trtexec --fp16, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in FP16 and leave precision out (or serve with a release older than 26.06)');
+  assert.equal(err(buildDoc({ precision: 'INT8', calibrationCache: 'calib.cache' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })),
+    'spec.yaml: spec.models[0].build.tensorrt.precision: INT8 needs trtexec --int8, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in INT8 with Q/DQ nodes and leave precision out (or serve with a release older than 26.06)');
   assert.equal(specErrors(buildDoc({ precision: 'FP16' }, { image: 'nvcr.io/nvidia/tritonserver:26.05-py3' })), undefined);
+});
+
+test('reports INT8 without a calibration cache on TensorRT 11 and the missing precision flag in one pass', () => {
+  assert.equal(err(buildDoc({ precision: 'INT8' }, { image: 'nvcr.io/nvidia/tritonserver:26.07-py3' })), [
+    'spec.yaml: spec.models[0].build.tensorrt.calibrationCache: is required with precision INT8: without a calibration cache trtexec builds INT8 with placeholder dynamic ranges and the engine computes wrong results',
+    'spec.yaml: spec.models[0].build.tensorrt.precision: INT8 needs trtexec --int8, which TensorRT 11 (release 26.07, 26.06 and later) no longer has: its networks are strongly typed, so export the ONNX in INT8 with Q/DQ nodes and leave precision out (or serve with a release older than 26.06)',
+  ].join('\n'));
+});
+
+test('refuses a build without shapes when an input has -1 dimensions (no batching)', () => {
+  assert.equal(err(buildDoc({ minShapes: undefined, optShapes: undefined, maxShapes: undefined }, {}, { maxBatchSize: 0, inputs: [{ name: 'images', dataType: 'FP32', dims: [3, -1, -1] }, { name: 'mask', dataType: 'FP32', dims: [-1] }] })),
+    'spec.yaml: spec.models[0].build.tensorrt.maxShapes: is required: input(s) images, mask have -1 dimensions, which trtexec would build at 1');
+});
+
+test('refuses optShapes or maxShapes that name other inputs than minShapes', () => {
+  assert.equal(err(buildDoc({ optShapes: { image: [4, 3, 64, 64] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.optShapes: must name the same inputs as minShapes (images; found image)');
+  assert.equal(err(buildDoc({ maxShapes: { images: [8, 3, 64, 64], extra: [1] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.maxShapes: must name the same inputs as minShapes (images; found images, extra)');
+});
+
+test('refuses min, opt and max shapes of one input with different numbers of dimensions', () => {
+  assert.equal(err(buildDoc({ optShapes: { images: [4, 3, 64] } })),
+    'spec.yaml: spec.models[0].build.tensorrt.minShapes.images: min, opt and max shapes of input "images" must have the same number of dimensions (4, 3, 4)');
+});
+
+test('refuses a build when a rollout track has a read-only repository of its own', () => {
+  assert.equal(err(buildDoc({}, { replicas: 2, rollout: { strategy: 'blueGreen', active: 'blue', tracks: { blue: {}, green: { repository: { pvc: { claimName: 'models-green' } } } } } })),
+    'spec.yaml: spec.rollout.tracks.green.repository.pvc.readOnly: must be false: spec.models[0].build writes the plan into the version directories (the repository is read-only by default)');
 });
 
 test('refuses shapes that contradict maxBatchSize', () => {

@@ -132,3 +132,26 @@ test('the start-pattern logic: lines before the first record pass alone, a new s
   ];
   assert.deepEqual(fluentBitMultiline(['junk', 'I0101 a', 'x', 'y', 'E0101 b', 'z'], rules), ['junk', 'I0101 a\nx\ny', 'E0101 b\nz']);
 });
+
+test('Triton: the quotes of an escaped message are dropped as a pair only; an unescaped message keeps a quote at either end (Fluentd and Fluent Bit)', () => {
+  // lines of kserve/modelmesh-serving issue #78 (the heading of a protobuf dump, and its end) and the escaped line of
+  // triton-inference-server/server docs/protocol/extension_logging.md; the last two show a lone quote at either end
+  const cases: [string, string][] = [
+    [`I0520 20:03:25.829575 3355 model_lifecycle.cc:441] "AsyncLoad() 'simple'"`, "AsyncLoad() 'simple'"],
+    ['I0523 23:56:44.564507 1 model_config_utils.cc:645] Server side auto-completed config: name: "python_backend_model__isvc-7d71deef48"', 'Server side auto-completed config: name: "python_backend_model__isvc-7d71deef48"'],
+    ['I0523 23:56:44.564507 1 model_config_utils.cc:645] Server side auto-completed config: name: "m"\ninput {\n  dims: -1\n}\nbackend: "python"', 'Server side auto-completed config: name: "m"\ninput {\n  dims: -1\n}\nbackend: "python"'],
+    ['I0523 23:56:44.564507 1 model_config_utils.cc:645] "quoted start, unquoted end', '"quoted start, unquoted end'],
+    ['I0523 23:56:44.564507 1 model_config_utils.cc:645] ""', ''],
+  ];
+  const sample = SAMPLES.find((x) => x.runtime === 'triton' && !x.extraArgs)!;
+  const objs = synth(sampleDoc(sample, { elasticsearch: { host: 'es.logging' } }));
+  const fluentd = [new OnigRegex(unslash(find(objs, 'Flow', 'm-logs-parse').spec.filters[0].parser.parse.expression))];
+  const fluentBit = parsersFromConf(find(synth(sampleDoc(sample, { collector: 'fluentBit' })), 'ConfigMap', 'm-fluent-bit').data['parsers.conf']).map((p) => new OnigRegex(p));
+  for (const [line, message] of cases) {
+    assert.equal(parseRecord(fluentd, line)?.message, message, `Fluentd: ${line}`);
+    assert.equal(parseRecord(fluentBit, line)?.message, message, `Fluent Bit: ${line}`);
+  }
+  const iso = new OnigRegex(TRITON_LOG_ISO8601.parsePatterns('m')[0]);
+  assert.equal(iso.match('2024-05-20T20:03:26Z I 3415 model_config_utils.cc:645] backend: "python"')!.message, 'backend: "python"');
+  assert.equal(iso.match(`2024-05-20T20:03:26Z I 3415 model_lifecycle.cc:441] "AsyncLoad() 'm'"`)!.message, "AsyncLoad() 'm'");
+});

@@ -104,6 +104,15 @@ test('vLLM: the first concat joins the lines of one message (\\r line ends), the
   assert.match(f[1].concat.multiline_start_regexp, /^\/\\A.*\/$/);
 });
 
+test('every concat stage stamps a joined record with the time of its first line (use_first_timestamp), not the next entry\'s or the flush time', () => {
+  const label = find(synth(vllmDoc({ loki: { url: 'http://loki' } })), 'Flow', 'chat-logs-parse').spec.flowLabel;
+  const f = find(synth(vllmDoc({ loki: { url: 'http://loki' } })), 'Flow', 'chat-logs').spec.filters;
+  assert.deepEqual(f[0], { concat: { multiline_end_regexp: '/(?<!\\r)\\z/', flush_interval: 5, timeout_label: label, use_first_timestamp: true } });
+  assert.equal(f[1].concat.use_first_timestamp, true);
+  const triton = find(synthFile(TEMPLATE), 'Flow', 'review-classifier-logs').spec.filters;
+  assert.deepEqual(triton.map((x: K8sObject) => x.concat.use_first_timestamp), [true]);
+});
+
 test('the Fluent Bit ConfigMap applies the parsers to exactly the server containers of the spec', () => {
   const cm = find(synth(tritonDoc({ replicas: 2, gateway: { parentRef: { name: 'inference' } }, rollout: { strategy: 'canary', weight: 10, canary: {} }, logging: { collector: 'fluentBit' } })), 'ConfigMap', 'm-fluent-bit');
   assert.deepEqual(Object.keys(cm.data).sort(), ['filters.conf', 'parsers.conf']);

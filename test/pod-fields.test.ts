@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { synth, find, specErrors, tritonDoc } from './support/synth';
+import { synth, synthFile, find, specErrors, tritonDoc } from './support/synth';
+import { readdirSync } from 'node:fs';
 import { assertValidObjects } from './support/k8s-validate';
 
 type K = Record<string, any>;
@@ -105,4 +106,22 @@ test('refuses node affinity requirements the API server would refuse', () => {
 test('refuses a GPU product requirement that excludes resources.gpu.product', () => {
   assert.equal(specErrors(tritonDoc({ resources: { gpu: { count: 1, product: 'NVIDIA-L4' } }, nodeAffinity: { required: [{ key: 'nvidia.com/gpu.product', operator: 'In', values: ['NVIDIA-A10G'] }] } })),
     'spec.yaml: spec.nodeAffinity.required[0]: nvidia.com/gpu.product In [NVIDIA-A10G] excludes spec.resources.gpu.product (NVIDIA-L4): no node could run the pods');
+});
+
+test('every init step of every template says why it failed in kubectl describe (terminationMessagePolicy FallbackToLogsOnError)', () => {
+  const seen = new Set<string>();
+  for (const f of readdirSync('templates').filter((x) => x.endsWith('.yaml'))) {
+    for (const o of synthFile(`templates/${f}`)) {
+      const lws = o.spec?.leaderWorkerTemplate;
+      const pods = [o.spec?.template?.spec, o.spec?.jobTemplate?.spec?.template?.spec, lws?.leaderTemplate?.spec, lws?.workerTemplate?.spec].filter(Boolean);
+      for (const pod of pods) {
+        for (const c of pod.initContainers ?? []) {
+          seen.add(c.name.replace(/-\d+$/, '-N'));
+          assert.equal(c.terminationMessagePolicy, 'FallbackToLogsOnError', `${f} ${o.kind} ${o.metadata.name} init container ${c.name}`);
+        }
+      }
+    }
+  }
+  // the steps that print a reason when they fail are among those checked
+  for (const name of ['wait-for-engines', 'assemble-repository', 'download-models', 'download-adapter-N']) assert.ok(seen.has(name), `${name} in ${[...seen].join(', ')}`);
 });

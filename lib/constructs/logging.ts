@@ -105,6 +105,9 @@ export function concatFilters(p: LogPipeline, label: string): FlowFilter[] {
       ...(s.end ? { multiline_end_regexp: fluentdRegexp(s.end) } : {}),
       flush_interval: p.flushSeconds,
       timeout_label: label,
+      // a joined record keeps the time of its first line; without this fluent-plugin-concat stamps it with the
+      // time of the line that closed it (the next entry) or, flushed by the timer, the time of the flush
+      use_first_timestamp: true,
     },
   }));
 }

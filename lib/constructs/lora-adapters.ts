@@ -60,6 +60,8 @@ export function adapterInitContainers(ctx: ServingContext, track: Track): api.Co
         resources: DOWNLOAD_RESOURCES,
         securityContext: sec,
         volumeMounts: mounts,
+        // the Hub client's error (unknown repository, gated model, token) becomes the message kubectl describe shows
+        terminationMessagePolicy: 'FallbackToLogsOnError',
       };
     }
     const secret = a.credentialsSecret ?? track.repository.credentialsSecret ?? ctx.spec.repository.credentialsSecret;

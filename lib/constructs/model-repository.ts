@@ -72,10 +72,12 @@ export class ModelRepository extends Construct {
     if (repo.image) return imageRepositoryMount(repo.image);
     if (repo.pvc) {
       const claimName = repo.pvc.claimName ?? this.created.get(repo)!;
+      // serving pods only read the repository, also when readOnly: false lets the engine-build Job write plans
+      // into it (lib/model/engine-jobs.ts mounts its own writable volume)
       return {
-        volumes: [{ name: 'model-store', persistentVolumeClaim: { claimName, readOnly: repo.pvc.readOnly ?? true } }],
+        volumes: [{ name: 'model-store', persistentVolumeClaim: { claimName, readOnly: true } }],
         initContainers: [],
-        mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: repo.pvc.readOnly ?? true, ...(repo.pvc.subPath ? { subPath: repo.pvc.subPath } : {}) }],
+        mounts: [{ name: 'model-store', mountPath: PATHS.modelStore, readOnly: true, ...(repo.pvc.subPath ? { subPath: repo.pvc.subPath } : {}) }],
         env: [],
       };
     }

@@ -159,6 +159,8 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     resources: { requests: { cpu: q('100m'), memory: q('32Mi') }, limits: { cpu: q('500m'), memory: q('128Mi') } },
     securityContext: sec,
     volumeMounts: s.mounts.map((m) => (m === 'model-store' ? o.repository.mounts.find((x) => x.name === 'model-store') ?? mountFor[m] : mountFor[m])),
+    // a step that fails prints why (wait-for-engines: the build's error); kubectl describe shows it as the message
+    terminationMessagePolicy: 'FallbackToLogsOnError',
   }));
   const server: api.Container = {
     name: 'server',

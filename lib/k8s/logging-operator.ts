@@ -30,6 +30,8 @@ export interface ConcatFilter {
   /** Seconds before a buffered record is flushed to `timeout_label`. */
   readonly flush_interval?: number;
   readonly timeout_label?: string;
+  /** The joined record keeps the time of its first line (default false: the time of the closing line or of the flush). */
+  readonly use_first_timestamp?: boolean;
 }
 
 /** Fluentd parser filter (Flow filter `parser`). */

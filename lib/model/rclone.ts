@@ -87,6 +87,8 @@ export function rcloneCopyContainer(c: RcloneCopy): api.Container {
     },
     securityContext: c.securityContext,
     volumeMounts: c.volumeMounts,
+    // a failed copy's rclone error (bucket, credentials, path) becomes the message kubectl describe shows
+    terminationMessagePolicy: 'FallbackToLogsOnError',
   };
 }
 

@@ -4,8 +4,10 @@
  * built it, so:
  * - the build image is NGC's `nvcr.io/nvidia/tensorrt:<YY.MM>-py3` of the serving image's release (Triton's own
  *   model generation does the same: server `qa/common/gen_qa_model_repository`, v2.71.0,
- *   `TENSORRT_IMAGE=nvcr.io/nvidia/tensorrt:$TRITON_VERSION-py3`), trtexec at `/usr/src/tensorrt/bin/trtexec`
- *   (server `qa/L0_perf_resnet/test.sh`);
+ *   `TENSORRT_IMAGE=nvcr.io/nvidia/tensorrt:$TRITON_VERSION-py3`), trtexec found on the PATH as NVIDIA runs it in
+ *   that image (NVIDIA/TensorRT `quickstart/deploy_to_triton/README.md`), else in the TensorRT install directory
+ *   `/usr/src/tensorrt/bin/trtexec` (the NGC containers' `/usr/src/tensorrt`: NVIDIA/TensorRT `samples/README.md`;
+ *   Triton's `qa/L0_perf_resnet/test.sh` calls this path);
  * - the Job runs on the pods' GPU product, and the plan file name carries a hash of everything it depends on
  *   (`model.<key>.plan`), which the assembled repository links as the version's `model.plan`.
  * trtexec flags (NVIDIA/TensorRT `samples/common/sampleOptions.cpp`): --onnx, --saveEngine, --minShapes/--optShapes/
@@ -106,9 +108,10 @@ function buildScript(m: ModelSpec, plan: string): string {
     `model_dir=${q(`${PATHS.modelStore}/${m.path ?? m.name}`)}`,
     `plan=${q(plan)}`,
     `onnx=${q(onnx)}`,
-    `trtexec=${TRTEXEC}`,
-    '[ -x "$trtexec" ] || trtexec="$(command -v trtexec || true)"',
-    `[ -n "$trtexec" ] || { echo "no trtexec in this image (${TRTEXEC} or PATH)" >&2; exit ${BUILD_EXIT_NO_TRTEXEC}; }`,
+    // NVIDIA's own instructions for the tensorrt image run trtexec by name; the install directory is the fallback
+    'trtexec="$(command -v trtexec || true)"',
+    `[ -n "$trtexec" ] || [ ! -x ${TRTEXEC} ] || trtexec=${TRTEXEC}`,
+    `[ -n "$trtexec" ] || { echo "no trtexec in this image (not on the PATH, nor ${TRTEXEC})" >&2; exit ${BUILD_EXIT_NO_TRTEXEC}; }`,
     'me="${POD_NAME:-${HOSTNAME:-pod}}.$$"',
     `heartbeat="\${BUILD_LOCK_HEARTBEAT_SECONDS:-${LOCK_HEARTBEAT_SECONDS}}"; stale="\${BUILD_LOCK_STALE_SECONDS:-${LOCK_STALE_SECONDS}}"; poll="\${BUILD_LOCK_POLL_SECONDS:-5}"`,
     'lock=""; beat=""',
@@ -136,7 +139,9 @@ function buildScript(m: ModelSpec, plan: string): string {
     `up_to_date() { [ -f "$dir/$plan" ] && [ "$(cat "$dir/$plan.source" 2>/dev/null)" = "$(stat -c '%s %Y' "$src")" ]; }`,
     'for v in "$@"; do',
     '  dir="$model_dir/$v"; src="$dir/$onnx"',
-    `  [ -f "$src" ] || { echo "ONNX file $src not found" | tee "$dir/$plan.failed" >&2; exit ${BUILD_EXIT_FAILED}; }`,
+    // the reason goes to the wait step when the version directory exists; a missing directory (which the wait step
+    // reports itself) or a failed write must not turn exit 3 (FailJob) into set -e's exit 1 (a retry on a GPU)
+    `  [ -f "$src" ] || { echo "ONNX file $src not found" >&2; { [ -d "$dir" ] && echo "ONNX file $src not found" > "$dir/$plan.failed"; } 2>/dev/null || true; exit ${BUILD_EXIT_FAILED}; }`,
     '  if up_to_date; then echo "version $v: $plan is up to date"; continue; fi',
     '  acquire "$dir/.$plan.lock"',
     // another pod may have built it while this one waited

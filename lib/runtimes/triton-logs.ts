@@ -13,8 +13,15 @@ import type { RuntimeLogFormat } from './types';
 import { modelLookahead, SOURCE } from './log-patterns';
 
 const SOURCE_TEXT = '[^\\s\\]]+:\\d+';
-/** The message: quotes of an escaped message are dropped; the model is looked up in it. */
-const message = (models: string) => `"?${modelLookahead(models)}(?<message>[\\s\\S]*?)"?\\z`;
+/**
+ * The message, with the model looked up in it. The quotes of an escaped message are dropped as a pair only: a
+ * leading `"` is taken when the text also ends in one, and the message then stops before the last `"` (it starts
+ * right after a `"`); otherwise (no leading quote: the prefix ends in `]` or a space) it runs to the end, so an
+ * unescaped message ending in a quote (`backend: "python"`) keeps it. Named groups only: Fluentd and Fluent Bit
+ * turn every named group into a field.
+ */
+const message = (models: string) =>
+  `(?:"(?=[\\s\\S]*"\\z))?${modelLookahead(models)}(?<message>(?<=")[\\s\\S]*?(?="\\z)|(?<!")[\\s\\S]*)"?\\z`;
 
 export const TRITON_LOG_DEFAULT: RuntimeLogFormat = {
   id: 'triton-default',

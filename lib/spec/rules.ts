@@ -196,12 +196,19 @@ export const RUNTIME_RULE: Rule = (l, d, _o) => {
 
 /** Paths whose problems keep the runtime's rules from running (they would only repeat them). */
 export const RUNTIME_RULE_INPUTS = ['spec.runtime', 'spec.image', 'spec.models'];
+/**
+ * Problems of spec.models[].build (lib/spec/rules-build.ts) leave the runtime's rules running: those read the build
+ * only for its image and precision (lib/runtimes/triton-engine.ts engineBuildIssues), so INT8 without a calibration
+ * cache on a TensorRT 11 image reports both problems in one pass.
+ */
+const blocksRuntimeRule = (path: string) =>
+  !/^spec\.models\[\d+\]\.build\./.test(path) && RUNTIME_RULE_INPUTS.some((p) => path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`));
 
 /** Every cross-field rule of one document. Assumes the document passed the schema (see partial.ts otherwise). */
 export function checkRules(doc: ModelServingDocument, options: ValidateOptions = {}): SpecIssue[] {
   const list = new IssueList();
   for (const rule of RULES) rule(list, doc, options);
-  if (!list.items.some((i) => RUNTIME_RULE_INPUTS.some((p) => i.path === p || i.path.startsWith(`${p}.`) || i.path.startsWith(`${p}[`)))) {
+  if (!list.items.some((i) => blocksRuntimeRule(i.path))) {
     RUNTIME_RULE(list, doc, options);
   }
   return list.items;

@@ -22,6 +22,6 @@ export const BuildSchema = Obj({
     optShapes: Opt(Shapes('optShapes')),
     maxShapes: Opt(Shapes('maxShapes')),
     image: Opt(Type.String({ minLength: 1, description: 'Image with trtexec. @default - nvcr.io/nvidia/tensorrt:<YY.MM>-py3 of the release of the serving image (nvcr.io/nvidia/tritonserver:<YY.MM>-py3): an engine only loads in the TensorRT version that built it' })),
-    timeoutSeconds: Opt(PositiveInt('Job activeDeadlineSeconds of one build, and how long serving pods wait for the plan. @default - 3600')),
+    timeoutSeconds: Opt(PositiveInt('Job activeDeadlineSeconds of one build. Serving pods wait for their plans up to the longest timeoutSeconds of their builds plus 300 seconds, then fail. @default - 3600')),
   }, { description: 'Build a TensorRT plan (model.plan) from the ONNX file of each listed version with trtexec, in a Job on the GPU product the pods run on; the pods wait for it.' }),
 }, { description: 'Compile the model before serving it. runtime triton, format tensorrt.' });

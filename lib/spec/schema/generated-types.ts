@@ -186,7 +186,8 @@ export type ModelServingSpec = {
          */
         image?: string;
         /**
-         * Job activeDeadlineSeconds of one build, and how long serving pods wait for the plan.
+         * Job activeDeadlineSeconds of one build. Serving pods wait for their plans up to the longest
+         * timeoutSeconds of their builds plus 300 seconds, then fail.
          * @default - 3600
          */
         timeoutSeconds?: number;
@@ -357,8 +358,9 @@ export type ModelServingSpec = {
        */
       subPath?: string;
       /**
-       * Mount read-only.
-       * @default - true
+       * false lets the TensorRT build Job (spec.models[].build) write plans into the claim; serving pods
+       * always mount it read-only.
+       * @default - true: the claim is mounted read-only everywhere
        */
       readOnly?: boolean;
       /**
@@ -1187,9 +1189,11 @@ export type ModelServingSpec = {
    */
   logging?: {
     /**
-     * loggingOperator: a Flow and an Output of the Logging Operator (logging.banzaicloud.io/v1beta1) ship the
-     * logs to the destination; fluentBit: a ConfigMap <name>-fluent-bit with parsers.conf and filters.conf
-     * for a Fluent Bit DaemonSet you run (docs/OBSERVABILITY.md#logs), whose outputs decide where logs go.
+     * loggingOperator: two Flows and two Outputs of the Logging Operator (logging.banzaicloud.io/v1beta1):
+     * Flow <name>-logs builds multi-line records and hands them to Output <name>-logs-relabel, whose label
+     * leads to Flow <name>-logs-parse, which parses them and ships them to Output <name>-logs, the
+     * destination; fluentBit: a ConfigMap <name>-fluent-bit with parsers.conf and filters.conf for a Fluent
+     * Bit DaemonSet you run (docs/OBSERVABILITY.md#logs), whose outputs decide where logs go.
      * @default - loggingOperator
      */
     collector?: 'loggingOperator' | 'fluentBit';
@@ -1477,8 +1481,9 @@ export type ModelServingSpec = {
            */
           subPath?: string;
           /**
-           * Mount read-only.
-           * @default - true
+           * false lets the TensorRT build Job (spec.models[].build) write plans into the claim; serving pods
+           * always mount it read-only.
+           * @default - true: the claim is mounted read-only everywhere
            */
           readOnly?: boolean;
           /**
@@ -1601,8 +1606,9 @@ export type ModelServingSpec = {
            */
           subPath?: string;
           /**
-           * Mount read-only.
-           * @default - true
+           * false lets the TensorRT build Job (spec.models[].build) write plans into the claim; serving pods
+           * always mount it read-only.
+           * @default - true: the claim is mounted read-only everywhere
            */
           readOnly?: boolean;
           /**

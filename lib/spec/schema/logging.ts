@@ -29,7 +29,7 @@ export const LOG_COLLECTORS = ['loggingOperator', 'fluentBit'] as const;
 export const LoggingSchemas = {
   logging: Opt(Obj({
     collector: Opt(Type.Union(LOG_COLLECTORS.map((c) => Type.Literal(c)), {
-      description: 'loggingOperator: a Flow and an Output of the Logging Operator (logging.banzaicloud.io/v1beta1) ship the logs to the destination; fluentBit: a ConfigMap <name>-fluent-bit with parsers.conf and filters.conf for a Fluent Bit DaemonSet you run (docs/OBSERVABILITY.md#logs), whose outputs decide where logs go. @default - loggingOperator',
+      description: 'loggingOperator: two Flows and two Outputs of the Logging Operator (logging.banzaicloud.io/v1beta1): Flow <name>-logs builds multi-line records and hands them to Output <name>-logs-relabel, whose label leads to Flow <name>-logs-parse, which parses them and ships them to Output <name>-logs, the destination; fluentBit: a ConfigMap <name>-fluent-bit with parsers.conf and filters.conf for a Fluent Bit DaemonSet you run (docs/OBSERVABILITY.md#logs), whose outputs decide where logs go. @default - loggingOperator',
     })),
     elasticsearch: Opt(Search('Elasticsearch')),
     opensearch: Opt(Search('OpenSearch')),

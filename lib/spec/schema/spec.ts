@@ -41,7 +41,7 @@ const Toleration = Obj({
 const PvcSource = Obj({
   claimName: Opt(DnsLabel('An existing PersistentVolumeClaim holding the model repository.', 253)),
   subPath: Opt(Type.String({ pattern: '^([A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*)?$', description: 'Directory inside the volume that is the repository root. @default - the volume root' })),
-  readOnly: Opt(Type.Boolean({ description: 'Mount read-only. @default - true' })),
+  readOnly: Opt(Type.Boolean({ description: 'false lets the TensorRT build Job (spec.models[].build) write plans into the claim; serving pods always mount it read-only. @default - true: the claim is mounted read-only everywhere' })),
   create: Opt(Obj({
     size: Quantity('Requested capacity, e.g. 100Gi.'),
     storageClassName: Opt(Type.String({ description: '@default - the cluster default StorageClass' })),

@@ -457,12 +457,12 @@ export type ModelServingSpec = {
     cpu?: {
       /**
        * CPU request.
-       * @default - 2 (vllm: 2 per GPU), lowered to an explicit limit
+       * @default - 2 per GPU (one set without GPUs), lowered to an explicit limit
        */
       request?: string | number;
       /**
        * CPU limit.
-       * @default - 4 (vllm: 4 per GPU), raised to an explicit request
+       * @default - 4 per GPU (one set without GPUs), raised to an explicit request
        */
       limit?: string | number;
     };
@@ -477,8 +477,8 @@ export type ModelServingSpec = {
       request?: string | number;
       /**
        * Memory limit.
-       * @default - 8Gi (vllm: 10Gi per GPU), raised to an explicit request and to twice an explicit
-       * sharedMemorySize
+       * @default - 8Gi per GPU (vllm: 10Gi per GPU; one set without GPUs), raised to an explicit request and
+       * to twice an explicit sharedMemorySize
        */
       limit?: string | number;
     };
@@ -607,8 +607,9 @@ export type ModelServingSpec = {
    */
   startupTimeoutSeconds?: number;
   /**
-   * Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must not exceed it).
-   * @default - 1Gi (vllm: 2Gi per GPU), lowered to half of an explicit memory limit
+   * Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must be below it).
+   * @default - 1Gi per GPU (vllm: 2Gi per GPU; one set without GPUs), lowered to half of an explicit memory
+   * limit
    */
   sharedMemorySize?: string | number;
   /**

@@ -437,7 +437,8 @@ export type ModelServingSpec = {
      * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face
      * cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the
      * server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s
-     * per GiB when the server downloads from the Hub).
+     * per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX models (triton) gets
+     * the same size plus a fifth, at least 10Gi.
      * @default - downloads assume 20Gi; the startup budget is the runtime's default
      */
     modelSize?: string | number;
@@ -1557,7 +1558,8 @@ export type ModelServingSpec = {
          * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging
          * Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit,
          * and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to
-         * load it (40 s per GiB when the server downloads from the Hub).
+         * load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX
+         * models (triton) gets the same size plus a fifth, at least 10Gi.
          * @default - downloads assume 20Gi; the startup budget is the runtime's default
          */
         modelSize?: string | number;
@@ -1681,7 +1683,8 @@ export type ModelServingSpec = {
          * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging
          * Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit,
          * and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to
-         * load it (40 s per GiB when the server downloads from the Hub).
+         * load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX
+         * models (triton) gets the same size plus a fifth, at least 10Gi.
          * @default - downloads assume 20Gi; the startup budget is the runtime's default
          */
         modelSize?: string | number;

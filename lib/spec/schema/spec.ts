@@ -60,7 +60,7 @@ const Repository = Obj({
     tokenSecret: Opt(DnsLabel('Secret whose key `token` is the Hugging Face token, passed as HF_TOKEN.', 253)),
     cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
   }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
-  modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub). @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
+  modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX models (triton) gets the same size plus a fifth, at least 10Gi. @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
 }, { description: 'Where the models come from: exactly one of pvc, image, uri, huggingface.' });
 
 const Resources = Obj({

@@ -8,6 +8,7 @@ import { hpaCpuTarget } from './spec/rules-scaling';
 import { capacityPlan } from './plan';
 import { getRuntime } from './runtimes/registry';
 import { lintTraffic } from './lint-traffic';
+import { lintImageCuda } from './lint-gpu';
 import { looksLikeSecretName } from './spec/rules-secrets';
 import { isZeroIntOrPercent } from './spec/rules-input';
 import { trackEntries } from './spec/rules-rollout';
@@ -132,6 +133,7 @@ export function lintDocument(doc: ModelServingDocument, options: LintOptions = {
     }
   }
   w.push(...lintTraffic(doc));
+  w.push(...lintImageCuda(doc));
   if (options.peakRps !== undefined && options.replicaRps !== undefined) {
     const need = capacityPlan({ peakRps: options.peakRps, replicaRps: options.replicaRps, targetUtilization: options.targetUtilization }).peakReplicas;
     const max = spec.autoscaling?.maxReplicas ?? spec.replicas ?? 1;

@@ -6,7 +6,7 @@ import { dirname, join, normalize, relative } from 'node:path';
 
 const LAYERS: Record<string, number> = {
   promql: 0, spec: 1, runtimes: 1, k8s: 2, model: 2, observability: 3, batch: 3, logging: 3, constructs: 4,
-  'synth.ts': 5, 'lint.ts': 5, 'lint-traffic.ts': 5, 'plan.ts': 5, cli: 6, pulumi: 6, 'index.ts': 7,
+  'synth.ts': 5, 'lint.ts': 5, 'lint-traffic.ts': 5, 'lint-gpu.ts': 5, 'plan.ts': 5, cli: 6, pulumi: 6, 'index.ts': 7,
 };
 
 function files(dir: string): string[] {

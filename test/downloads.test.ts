@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { readdirSync, statSync } from 'node:fs';
 import { synth, find, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
-import { rcloneRemote } from '../lib/constructs/model-repository';
+import { rcloneRemote, RCLONE_S3_PROVIDER_REFUSED } from '../lib/constructs/model-repository';
 import { getRuntime } from '../lib/runtimes/registry';
 
 type K = Record<string, any>;
@@ -166,6 +166,57 @@ test('rclone itself: a quote in the URI cannot add a header to the connection st
   assert.ok(ours.every((h) => h['x-injected'] === undefined), JSON.stringify(ours));
   // and the spec never gets that far
   assert.match(specErrors(tritonDoc({ repository: { uri: hostile(8443) } }))!, /spec\.repository\.uri: host must be a DNS name/);
+});
+
+/**
+ * Runs the download container's script (sh, the real rclone) for an S3 remote against a local stand-in S3 endpoint;
+ * returns the script's exit status and stderr, and the Authorization header of every request the endpoint got.
+ */
+async function s3DownloadAgainstLocalEndpoint(script: string, env: (port: number) => Record<string, string>) {
+  const seen: string[] = [];
+  const srv = createServer((req, res) => {
+    seen.push(String(req.headers.authorization ?? ''));
+    res.writeHead(200, { 'Content-Type': 'application/xml' });
+    res.end('<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>acme-models</Name><Prefix>triton/</Prefix><KeyCount>0</KeyCount><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated></ListBucketResult>');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  const dest = mkdtempSync(join(tmpdir(), 'dl-'));
+  try {
+    const r = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      let stderr = '';
+      const p = spawn('sh', ['-c', script, 'download-models', ':s3,provider=AWS,env_auth=true:acme-models/triton', dest,
+        '--config=/dev/null', '--retries=1', '--low-level-retries=1', '--contimeout=2s', '--timeout=5s'], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dest, AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEKEY', AWS_SECRET_ACCESS_KEY: 'example-secret', ...env(port) },
+      });
+      p.stderr.on('data', (d) => (stderr += d));
+      p.on('close', (status) => resolve({ status, stderr }));
+    });
+    return { ...r, seen };
+  } finally {
+    srv.close();
+    rmSync(dest, { recursive: true, force: true });
+  }
+}
+
+test('refuses, with the real rclone, an RCLONE_S3_PROVIDER from the credentials Secret that would add options to the connection string (a comma)', { skip: !hasRclone && 'rclone is not installed' }, async () => {
+  const script = container(find(synth(s3Triton([{ name: 'r', format: 'onnx' }], { credentialsSecret: 's3-creds' })), 'Deployment'), 'download-models').command[2] as string;
+  const hostile = (port: number) => ({ RCLONE_S3_PROVIDER: `Minio,endpoint='http://127.0.0.1:${port}'` });
+  // the attack is real: spliced as it is, the comma adds an endpoint and rclone sends the signed requests there
+  const unchecked = script.split('\n').filter((l) => !l.includes(RCLONE_S3_PROVIDER_REFUSED)).join('\n');
+  assert.notEqual(unchecked, script);
+  const attacked = await s3DownloadAgainstLocalEndpoint(unchecked, hostile);
+  assert.ok(attacked.seen.some((a) => a.includes('AKIDEXAMPLEKEY')), `the unchecked script sends credentials to the injected endpoint: ${JSON.stringify(attacked)}`);
+  // ours stops before rclone runs, with one line that does not echo the value
+  const refused = await s3DownloadAgainstLocalEndpoint(script, hostile);
+  assert.deepEqual([refused.status, refused.stderr, refused.seen], [1, `${RCLONE_S3_PROVIDER_REFUSED}\n`, []]);
+  for (const v of ['Minio:x', "Mi'nio", 'Minio endpoint', 'Min=io']) {
+    const r = await s3DownloadAgainstLocalEndpoint(script, () => ({ RCLONE_S3_PROVIDER: v }));
+    assert.deepEqual([r.status, r.stderr, r.seen.length], [1, `${RCLONE_S3_PROVIDER_REFUSED}\n`, 0], v);
+  }
+  // a provider name still replaces AWS: with the Secret's endpoint, rclone lists the bucket there
+  const minio = await s3DownloadAgainstLocalEndpoint(script, (port) => ({ RCLONE_S3_PROVIDER: 'Minio', RCLONE_S3_ENDPOINT: `http://127.0.0.1:${port}` }));
+  assert.ok(minio.seen.length > 0 && minio.seen.every((a) => a.includes('AKIDEXAMPLEKEY')), JSON.stringify(minio));
 });
 
 test('refuses a model size below 1Mi', () => {

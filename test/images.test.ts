@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IMAGE_TABLE, imageTableMarkdown, imageSourcesMarkdown, defaultImageOf, HELPER_IMAGES, helperImagesMarkdown } from '../lib/runtimes/images';
 import { getRuntime } from '../lib/runtimes/registry';
-import { synth, synthFile, find, container } from './support/synth';
+import { synth, synthFile, find, container, specErrors } from './support/synth';
 import { tritonImageCuda } from '../lib/runtimes/triton';
 import { vllmImageCuda } from '../lib/runtimes/vllm';
 import { tfservingImageCuda } from '../lib/runtimes/tfserving';
@@ -101,6 +101,20 @@ test('classifies Triton tags: CUDA 13 from 25.08 (trtllm images from 25.11), CUD
   assert.equal(major('25.11-trtllm-python-py3'), 13);
   assert.equal(major('26.01-vllm-python-py3'), 13);
   assert.equal(tritonImageCuda('registry.example.org/triton@sha256:' + 'a'.repeat(64)), undefined);
+});
+
+test('classifies TF Serving 2.19.1-gpu by its build\'s own capabilities (.bazelrc sm_50): Maxwell runs it, not 2.20.0', () => {
+  const c = tfservingImageCuda('tensorflow/serving:2.19.1-gpu')!;
+  assert.deepEqual([c.version, c.major, c.minComputeCapability], ['12.2', 12, 5.0]);
+  assert.match(c.source, /2\.19\.1 .*\.bazelrc cuda_clang TF_CUDA_COMPUTE_CAPABILITIES="sm_50,sm_60,sm_70,sm_80,compute_90"/);
+  assert.equal(tfservingImageCuda('tensorflow/serving:2.20.0-gpu')!.minComputeCapability, 6.0);
+  const doc = (image: string, product: string) => ({
+    apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm', namespace: 'ml' },
+    spec: { runtime: 'tfserving', image, models: [{ name: 'r', format: 'savedmodel' }], repository: { pvc: { claimName: 'models' } }, resources: { gpu: { count: 1, product } } },
+  });
+  assert.equal(specErrors(doc('tensorflow/serving:2.19.1-gpu', 'Tesla-M60')), undefined);
+  assert.equal(specErrors(doc('tensorflow/serving:2.20.0-gpu', 'Tesla-M60')),
+    'spec.yaml: spec.resources.gpu.product: Tesla-M60 (Maxwell, compute capability 5.2) cannot run spec.image tensorflow/serving:2.20.0-gpu: its CUDA 12.5 build supports compute capability 6.0 and newer; choose a GPU of compute capability 6.0 or newer');
 });
 
 test('classifies vLLM tags by their -cuXYZ suffix, else by release', () => {

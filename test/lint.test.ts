@@ -134,3 +134,37 @@ test('reports a tracing endpoint on the OTLP/gRPC port or without the /v1/traces
   assert.deepEqual(tracing('https://otel.example.org/otlp'), [path('/otlp')]);
   assert.deepEqual(tracing('http://otel-collector.observability:4318/v1/traces'), []);
 });
+
+const DIGEST = `nvcr.io/nvidia/tritonserver@sha256:${'a'.repeat(64)}`;
+
+test('reports an image whose CUDA build is unknown (a digest, an unknown tag): the GPU product and precision checks were skipped', () => {
+  const doc = tritonDoc({
+    replicas: 2, image: DIGEST, resources: { gpu: { count: 1, product: 'Tesla-V100-SXM2-32GB' } },
+    models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'BF16' } } }],
+  });
+  assert.deepEqual(lintDocument(doc).filter((w) => w.path === 'spec.image'), [{
+    path: 'spec.image',
+    message: `(${DIGEST}) is a digest or a tag whose CUDA build and release this package does not know, so whether its CUDA build runs on spec.resources.gpu.product (Tesla-V100-SXM2-32GB) and whether its TensorRT accelerator accepts spec.models[0].optimization.tensorrt.precision (BF16, only from Triton 26.02) could not be checked; compare the image's CUDA version and release with the GPU and the model settings (docs/RUNTIMES.md), or use a tag of the image table (nvcr.io/nvidia/tritonserver:26.07-py3)`,
+  }]);
+  // an unknown TF Serving tag with a pinned product; a canary track's image is named by its own field
+  const tfs = {
+    ...tritonDoc({ replicas: 2 }),
+    spec: { runtime: 'tfserving', image: 'tensorflow/serving:2.18.0-gpu', models: [{ name: 'r', format: 'savedmodel' }], repository: { pvc: { claimName: 'models' } }, resources: { gpu: { count: 1, product: 'Tesla-M60' } }, replicas: 2 },
+  };
+  assert.deepEqual(lintDocument(tfs as any).filter((w) => w.path === 'spec.image').map((w) => w.message), [
+    '(tensorflow/serving:2.18.0-gpu) is a digest or a tag whose CUDA build and release this package does not know, so whether its CUDA build runs on spec.resources.gpu.product (Tesla-M60) could not be checked; compare the image\'s CUDA version and release with the GPU and the model settings (docs/RUNTIMES.md), or use a tag of the image table (tensorflow/serving:2.20.0-gpu)',
+  ]);
+  const canary = tritonDoc({ replicas: 2, gateway: { parentRef: { name: 'g' } }, resources: { gpu: { count: 1, product: 'NVIDIA-L4' } }, rollout: { strategy: 'canary', weight: 10, canary: { image: DIGEST } } });
+  assert.deepEqual(paths(canary).filter((p) => p.endsWith('.image')), ['spec.rollout.canary.image']);
+});
+
+test('says nothing about images it classifies, nor when there is nothing to check', () => {
+  const product = { gpu: { count: 1, product: 'NVIDIA-L4' } };
+  for (const image of [undefined, 'nvcr.io/nvidia/tritonserver:25.08-py3', `nvcr.io/nvidia/tritonserver:25.08-py3@sha256:${'b'.repeat(64)}`]) {
+    assert.ok(!paths(tritonDoc({ replicas: 2, ...(image ? { image } : {}), resources: product })).includes('spec.image'), image);
+  }
+  // a digest with neither a pinned product nor a release-dependent precision (FP16 loads on every release)
+  assert.ok(!paths(tritonDoc({ replicas: 2, image: DIGEST, models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }] })).includes('spec.image'));
+  // CPU only: no GPU check applies
+  assert.ok(!paths(tritonDoc({ replicas: 2, image: DIGEST, resources: {} })).includes('spec.image'));
+});

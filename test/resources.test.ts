@@ -1,6 +1,6 @@
 /**
  * Resource defaults the API server and the kubelet accept: never below an explicit value, /dev/shm inside the
- * memory limit, vLLM's defaults growing with its GPUs; explicit contradictions refused with their path.
+ * memory limit, every runtime's defaults growing with its GPUs; explicit contradictions refused with their path.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +11,7 @@ type K = Record<string, any>;
 const server = (objs: K[]) => container(find(objs, 'Deployment'));
 const shmOf = (objs: K[]) => find(objs, 'Deployment').spec.template.spec.volumes.find((v: K) => v.name === 'dshm').emptyDir.sizeLimit;
 
+const pvc = { pvc: { claimName: 'models' } };
 const vllmDoc = (gpus: number, spec: Record<string, unknown> = {}) => ({
   apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm', namespace: 'ml' },
   spec: { runtime: 'vllm', models: [{ name: 'l', format: 'huggingface' }], repository: { huggingface: { modelId: 'a/b' } }, resources: { gpu: { count: gpus } }, ...spec },
@@ -48,7 +49,51 @@ test('sizes the default memory limit to hold an explicit /dev/shm twice', () => 
 
 test('refuses a /dev/shm sizeLimit above an explicit memory limit', () => {
   assert.equal(specErrors(tritonDoc({ sharedMemorySize: '16Gi', resources: { gpu: { count: 1 }, memory: { limit: '8Gi' } } })),
-    'spec.yaml: spec.sharedMemorySize: (16Gi) must be <= spec.resources.memory.limit (8Gi): /dev/shm is memory-backed and counts against the memory limit');
+    'spec.yaml: spec.sharedMemorySize: (16Gi) must be below spec.resources.memory.limit (8Gi): /dev/shm is memory-backed and its pages count against the server\'s memory limit, so it must leave the server memory of its own');
+});
+
+test('refuses a /dev/shm sizeLimit equal to an explicit memory limit (it would leave the server no memory)', async () => {
+  assert.equal(specErrors(tritonDoc({ sharedMemorySize: '8Gi', resources: { gpu: { count: 1 }, memory: { limit: '8192Mi' } } })),
+    'spec.yaml: spec.sharedMemorySize: (8Gi) must be below spec.resources.memory.limit (8192Mi): /dev/shm is memory-backed and its pages count against the server\'s memory limit, so it must leave the server memory of its own');
+  // just below the limit is the user's call
+  const objs = synth(tritonDoc({ sharedMemorySize: '7Gi', resources: { gpu: { count: 1 }, memory: { limit: '8Gi' } } }));
+  assert.deepEqual([shmOf(objs), server(objs).resources.limits.memory], ['7Gi', '8Gi']);
+});
+
+const gpuDoc = (runtime: string, models: unknown[], gpus: number, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'model-serving/v1alpha1', kind: 'ModelServing', metadata: { name: 'm', namespace: 'ml' },
+  spec: { runtime, models, repository: pvc, resources: { gpu: { count: gpus } }, ...spec },
+});
+const perRuntime: [string, unknown[]][] = [
+  ['triton', [{ name: 'r', format: 'onnx' }]],
+  ['tfserving', [{ name: 'r', format: 'savedmodel' }]],
+  ['torchserve', [{ name: 'r', format: 'mar' }]],
+];
+
+test('grows Triton\'s, TF Serving\'s and TorchServe\'s default memory, CPU and /dev/shm with the GPU count', async () => {
+  for (const [runtime, models] of perRuntime) {
+    const one = synth(gpuDoc(runtime, models, 1));
+    assert.deepEqual([server(one).resources.requests.cpu, server(one).resources.limits.cpu, server(one).resources.limits.memory, shmOf(one)],
+      ['2', '4', '8Gi', '1Gi'], `${runtime}, 1 GPU: unchanged`);
+    const eight = synth(gpuDoc(runtime, models, 8));
+    const r = server(eight).resources;
+    assert.deepEqual([r.requests.cpu, r.requests.memory, r.limits.cpu, r.limits.memory, r.limits['nvidia.com/gpu'], shmOf(eight)],
+      ['16', '64Gi', '32', '64Gi', 8, '8Gi'], `${runtime}, 8 GPUs`);
+    await assertValidObjects(eight);
+  }
+});
+
+test('keeps explicit values over the per-GPU defaults, and fits the default /dev/shm into an explicit limit', () => {
+  for (const [runtime, models] of perRuntime) {
+    const r = server(synth(gpuDoc(runtime, models, 4, { resources: { gpu: { count: 4 }, cpu: { limit: '3' }, memory: { limit: '12Gi' } } }))).resources;
+    // CPU request: the 8-CPU default lowered to the explicit limit; memory request follows the explicit limit
+    assert.deepEqual([r.requests.cpu, r.limits.cpu, r.requests.memory, r.limits.memory], ['3', '3', '12Gi', '12Gi'], runtime);
+    const objs = synth(gpuDoc(runtime, models, 4, { resources: { gpu: { count: 4 }, memory: { limit: '12Gi' } } }));
+    assert.equal(shmOf(objs), '4Gi', `${runtime}: 4Gi default below half of 12Gi`);
+    assert.equal(shmOf(synth(gpuDoc(runtime, models, 4, { resources: { gpu: { count: 4 }, memory: { limit: '6Gi' } } }))), '3Gi', `${runtime}: halved`);
+    const shm = synth(gpuDoc(runtime, models, 4, { sharedMemorySize: '40Gi' }));
+    assert.equal(server(shm).resources.limits.memory, '80Gi', `${runtime}: twice an explicit /dev/shm beats 4 x 8Gi`);
+  }
 });
 
 test('grows vLLM\'s default memory, CPU and /dev/shm with the GPU count', async () => {
@@ -71,7 +116,6 @@ test('fits vLLM\'s default /dev/shm into an explicit memory limit', () => {
 
 // --- Node disk: every emptyDir the server's data lives in has a sizeLimit, and the pod requests their sum -------
 
-const pvc = { pvc: { claimName: 'models' } };
 const volumesOf = (objs: K[]) => find(objs, 'Deployment').spec.template.spec.volumes as K[];
 
 test('bounds the runtimes\' writable caches (TensorRT engine cache, vLLM HOME, TorchServe home) and requests them as ephemeral storage', () => {
@@ -85,9 +129,25 @@ test('bounds the runtimes\' writable caches (TensorRT engine cache, vLLM HOME, T
   const ts = synth({ ...tritonDoc(), spec: { runtime: 'torchserve', models: [{ name: 's', format: 'mar' }], repository: pvc } });
   assert.deepEqual(volumesOf(ts).find((v) => v.name === 'writable-0'), { name: 'writable-0', emptyDir: { sizeLimit: '4Gi' } });
   assert.equal(server(ts).resources.requests['ephemeral-storage'], '4Gi');
-  // a download adds its volume: 12Gi (10Gi plus a fifth) + the 10Gi cache
+  // a download adds its volume: 12Gi (10Gi plus a fifth) + the cache, sized like it (12Gi)
   const both = synth(tritonDoc({ models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }], repository: { uri: 's3://b/m', modelSize: '10Gi' } }));
-  assert.equal(server(both).resources.requests['ephemeral-storage'], '22Gi');
+  assert.equal(server(both).resources.requests['ephemeral-storage'], '24Gi');
+});
+
+test('sizes the TensorRT engine cache from the model size: max(10Gi, modelSize plus a fifth), and requests it', async () => {
+  const trtModels = [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }];
+  const big = synth(tritonDoc({ models: trtModels, repository: { pvc: { claimName: 'models' }, modelSize: '30Gi' } }));
+  assert.deepEqual(volumesOf(big).find((v) => v.name === 'writable-0'), { name: 'writable-0', emptyDir: { sizeLimit: '36Gi' } });
+  assert.equal(server(big).resources.requests['ephemeral-storage'], '36Gi', 'the models are on a PVC: the cache alone');
+  // downloaded: the 30Gi download volume (36Gi) and the cache (36Gi)
+  const dl = synth(tritonDoc({ models: trtModels, repository: { uri: 's3://b/m', modelSize: '30Gi' } }));
+  assert.equal(server(dl).resources.requests['ephemeral-storage'], '72Gi');
+  await assertValidObjects(dl);
+  // small models keep the 10Gi floor; 9000Mi plus a fifth is 10800Mi
+  const small = synth(tritonDoc({ models: trtModels, repository: { pvc: { claimName: 'models' }, modelSize: '2Gi' } }));
+  assert.equal(volumesOf(small).find((v) => v.name === 'writable-0')!.emptyDir.sizeLimit, '10Gi');
+  const odd = synth(tritonDoc({ models: trtModels, repository: { pvc: { claimName: 'models' }, modelSize: '9000Mi' } }));
+  assert.equal(volumesOf(odd).find((v) => v.name === 'writable-0')!.emptyDir.sizeLimit, '10800Mi');
 });
 
 test('every disk-backed emptyDir of an online pod has a sizeLimit, and the server requests every one but /tmp and the symlink repository', () => {

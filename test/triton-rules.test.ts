@@ -47,6 +47,25 @@ test('refuses a rollout track that changes the image of TensorRT plans but serve
     /^spec\.yaml: spec\.rollout\.tracks\.green\.image: \(nvcr\.io\/nvidia\/tritonserver:26\.06-py3\) differs from/);
 });
 
+test('refuses a track with a new image whose repository names the same files written differently (key order, ./, a trailing slash, other fields)', () => {
+  const spec = (repository: unknown, track: unknown) => tritonDoc({
+    ...ingress, models: [{ name: 'det', format: 'tensorrt' }], resources: { gpu: { count: 1, product: 'NVIDIA-L4' } }, repository,
+    rollout: { strategy: 'canary', weight: 10, canary: { image: 'nvcr.io/nvidia/tritonserver:26.06-py3', repository: track } },
+  });
+  const refused = 'spec.yaml: spec.rollout.canary.image: (nvcr.io/nvidia/tritonserver:26.06-py3) differs from the default image (nvcr.io/nvidia/tritonserver:26.07-py3) but the track serves the same repository: the TensorRT plans of "det" were built for the TensorRT version of one image and do not load on another; give this track its own repository (spec.rollout.canary.repository) with plans built for its image';
+  assert.equal(specErrors(spec({ pvc: { claimName: 'plans', subPath: 'a' } }, { pvc: { subPath: 'a', claimName: 'plans' } })), refused);
+  assert.equal(specErrors(spec({ pvc: { claimName: 'plans', subPath: 'a' } }, { pvc: { claimName: 'plans', subPath: './a', readOnly: true }, modelSize: '2Gi' })), refused);
+  assert.equal(specErrors(spec({ pvc: { claimName: 'plans' } }, { pvc: { claimName: 'plans', subPath: '' } })), refused);
+  assert.equal(specErrors(spec({ uri: 's3://acme/plans', modelSize: '1Gi' }, { modelSize: '2Gi', uri: 's3://acme/plans/' })), refused);
+  assert.equal(specErrors(spec({ image: { reference: 'registry.example.com/plans:1' } }, { image: { pullPolicy: 'Always', reference: 'registry.example.com/plans:1' } })), refused);
+  // other files: another subPath, claim, prefix or image, or a claim the track creates for itself
+  assert.equal(specErrors(spec({ pvc: { claimName: 'plans', subPath: 'a' } }, { pvc: { subPath: 'b', claimName: 'plans' } })), undefined);
+  assert.equal(specErrors(spec({ pvc: { claimName: 'plans' } }, { pvc: { claimName: 'plans-2606' } })), undefined);
+  assert.equal(specErrors(spec({ uri: 's3://acme/plans' }, { uri: 's3://acme/plans-2606' })), undefined);
+  assert.equal(specErrors(spec({ image: { reference: 'registry.example.com/plans:1' } }, { image: { reference: 'registry.example.com/plans:2' } })), undefined);
+  assert.equal(specErrors(spec({ pvc: { create: { size: '10Gi' } } }, { pvc: { create: { size: '10Gi' } } })), undefined);
+});
+
 test('turns on the TensorRT engine cache of ONNX models, on a writable volume', async () => {
   const objs = synth(tritonDoc({ models: [{ name: 'r', format: 'onnx', optimization: { tensorrt: { precision: 'FP16' } } }] }));
   const cfg = parseTextProto(find(objs, 'ConfigMap', 'm-config').data['r.config.pbtxt']);

@@ -14,7 +14,7 @@ import { restrictedContainerSecurity } from '../model/security';
 import { rcloneCopyContainer } from '../model/rclone';
 import { repositoryClaimName } from '../model/repository';
 
-export { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, DOWNLOAD_SCRIPT, RcloneCopy, rcloneCopyContainer, rcloneRemote, rcloneQuote } from '../model/rclone';
+export { DOWNLOAD_IMAGE, RCLONE_ENV, RCLONE_S3_PROVIDER_SCRIPT, RCLONE_S3_PROVIDER_REFUSED, DOWNLOAD_SCRIPT, RcloneCopy, rcloneCopyContainer, rcloneRemote, rcloneQuote } from '../model/rclone';
 import { withAdapters } from './lora-adapters';
 import { includeArgs } from '../runtimes/download';
 import { downloadVolumeSize } from '../model/resources';

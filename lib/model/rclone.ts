@@ -42,14 +42,22 @@ export function rcloneQuote(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
+/** What the provider script prints (to stderr, exit 1) for a RCLONE_S3_PROVIDER that is not a provider name. */
+export const RCLONE_S3_PROVIDER_REFUSED = 'RCLONE_S3_PROVIDER in the credentials Secret must be an rclone S3 provider name, letters and digits only (e.g. Minio, Ceph, Other): a comma, colon, quote or = in it would add options to the rclone connection string';
+
 /**
  * sh lines that let a credentials Secret choose the S3 provider of the connection string in `$src`.
  * `provider=AWS` in the string would win over the Secret's RCLONE_S3_PROVIDER, and setting the default as a
  * container `env` would win over the Secret's `envFrom` too; but AWS quirks force virtual-host addressing,
  * which MinIO or Ceph without wildcard DNS do not serve. So the string carries AWS and this replaces it.
+ * The value is spliced into the connection string, where `,` starts another parameter (rclone
+ * docs/content/docs.md "Connection strings"): e.g. `Minio,endpoint=https://elsewhere` would send the signed
+ * requests to another host. Every rclone S3 provider name is letters and digits (rclone v1.75.0
+ * backend/s3/provider/*.yaml), so anything else is refused before rclone runs, without echoing the value.
  */
 export const RCLONE_S3_PROVIDER_SCRIPT = [
   'if [ -n "${RCLONE_S3_PROVIDER:-}" ]; then',
+  `  case "$RCLONE_S3_PROVIDER" in *[!A-Za-z0-9]*) echo '${RCLONE_S3_PROVIDER_REFUSED}' >&2; exit 1 ;; esac`,
   '  case "$src" in :s3,provider=AWS,*) src=":s3,provider=${RCLONE_S3_PROVIDER},${src#:s3,provider=AWS,}" ;; esac',
   'fi',
 ].join('\n');

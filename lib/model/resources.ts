@@ -1,12 +1,14 @@
 /**
  * The server container's resources and the sizes of its memory- and disk-backed volumes, resolved from the spec
- * and the runtime's defaults. A default is never below an explicit value next to it, and never contradicts one:
+ * and the runtime's defaults. The runtime's defaults grow with the GPU count (per GPU: 2 CPUs requested, limit 4,
+ * 8Gi of memory, 1Gi of /dev/shm; vLLM 10Gi and 2Gi). A default is never below an explicit value next to it, and
+ * never contradicts one:
  * - memory limit: explicit, else the runtime default raised to the explicit request and to twice /dev/shm;
  *   memory request: explicit, else the limit (a model server's memory is not overcommitted);
  * - CPU limit: explicit, else the runtime default raised to the explicit request; CPU request: explicit, else
  *   the runtime default lowered to the limit;
  * - /dev/shm (memory-backed, counted against the memory limit): explicit, else the runtime default lowered to
- *   half of an explicit memory limit. An explicit /dev/shm above an explicit memory limit is refused
+ *   half of an explicit memory limit. An explicit /dev/shm not below an explicit memory limit is refused
  *   (lib/spec/rules-resources.ts).
  * The model download volume: `repository.modelSize` plus a fifth, as its sizeLimit and ephemeral-storage request.
  */
@@ -21,6 +23,14 @@ const Ki = 2 ** 10;
 const Mi = 2 ** 20;
 const Gi = 2 ** 30;
 
+/**
+ * Defaults per GPU (and for a pod without GPUs) of a runtime that names none of its own: a pod is sized for the
+ * work its GPUs take on. Triton creates a GPU instance group's `count` instances on each GPU it sees
+ * (triton-inference-server/common r26.07 protobuf/model_config.proto, ModelInstanceGroup count and gpus: no
+ * `gpus` "is equivalent to listing all available GPUs"),
+ * TorchServe starts one worker per GPU (lib/runtimes/torchserve-config.ts, default_workers_per_model), and TF
+ * Serving feeds every GPU it places work on from the same process: each GPU adds host memory, CPU and /dev/shm.
+ */
 export const GENERIC_RESOURCE_DEFAULTS: RuntimeResourceDefaults = {
   cpu: { request: 2, limit: 4 },
   memoryBytes: 8 * Gi,
@@ -49,9 +59,19 @@ export interface ResolvedResources {
   readonly sharedMemory: string;
 }
 
-/** The runtime's defaults for `gpuCount` GPUs. */
+/** `perGpu` times the GPU count (one set for a pod without GPUs). */
+export function scaledDefaults(perGpu: RuntimeResourceDefaults, gpuCount: number): RuntimeResourceDefaults {
+  const g = Math.max(1, gpuCount);
+  return {
+    cpu: { request: perGpu.cpu.request * g, limit: perGpu.cpu.limit * g },
+    memoryBytes: perGpu.memoryBytes * g,
+    sharedMemoryBytes: perGpu.sharedMemoryBytes * g,
+  };
+}
+
+/** The runtime's defaults for `gpuCount` GPUs: its own, else the generic ones per GPU. */
 export function runtimeDefaults(runtime: ServingRuntime, gpuCount: number): RuntimeResourceDefaults {
-  return runtime.resourceDefaults?.(gpuCount) ?? GENERIC_RESOURCE_DEFAULTS;
+  return runtime.resourceDefaults?.(gpuCount) ?? scaledDefaults(GENERIC_RESOURCE_DEFAULTS, gpuCount);
 }
 
 const value = (q: string | number | undefined): number | undefined => (q === undefined ? undefined : parseQuantity(q));

@@ -18,11 +18,16 @@ import {
 
 export const TFSERVING_IMAGE = defaultImageOf('tfserving', false);
 export const TFSERVING_GPU_IMAGE = defaultImageOf('tfserving', true);
-/** The GPU image of the previous pin: CUDA 12.2 (2.19.1 tools/docker/Dockerfile.gpu, nvidia/cuda:12.2.0-base-ubuntu20.04). */
+/**
+ * The GPU image of the previous pin: CUDA 12.2 (2.19.1 tools/docker/Dockerfile.gpu, nvidia/cuda:12.2.0-base-ubuntu20.04).
+ * Its floor is the build's own: tools/docker/Dockerfile.devel-gpu builds the binary with --config=cuda_clang, and
+ * 2.19.1's .bazelrc gives that config TF_CUDA_COMPUTE_CAPABILITIES="sm_50,sm_60,sm_70,sm_80,compute_90", so
+ * Maxwell (5.0) and newer run it; 2.20.0's .bazelrc starts at sm_60 (lib/runtimes/images.ts).
+ */
 const KNOWN_GPU_IMAGES: Record<string, ImageCuda> = {
   'tensorflow/serving:2.19.1-gpu': {
-    version: '12.2', major: 12, minDriver: CUDA_MAJORS[12].minDriver, minComputeCapability: CUDA_MAJORS[12].minComputeCapability,
-    source: 'tensorflow/serving 2.19.1 tensorflow_serving/tools/docker/Dockerfile.gpu',
+    version: '12.2', major: 12, minDriver: CUDA_MAJORS[12].minDriver, minComputeCapability: 5.0,
+    source: 'tensorflow/serving 2.19.1 tensorflow_serving/tools/docker/Dockerfile.gpu (FROM nvidia/cuda:12.2.0-base-ubuntu20.04); Dockerfile.devel-gpu builds with --config=cuda_clang; .bazelrc cuda_clang TF_CUDA_COMPUTE_CAPABILITIES="sm_50,sm_60,sm_70,sm_80,compute_90"',
   },
 };
 

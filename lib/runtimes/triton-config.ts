@@ -3,6 +3,7 @@
  * generated from one spec model.
  */
 import type { ModelSpec } from '../spec/schema/spec';
+import { parseQuantity } from '../spec/quantity';
 
 /** platform or backend per format (model_config.proto; backends' default model file names in comments). */
 export const TRITON_FORMATS: Record<string, { field: 'platform' | 'backend'; value: string; file?: string }> = {
@@ -24,10 +25,18 @@ const q = (s: string) => JSON.stringify(s);
 export const TRT_ENGINE_CACHE = '/var/cache/tensorrt';
 /**
  * sizeLimit of the engine cache: a TensorRT engine holds the model's weights at the engine's precision (at most the
- * size of the ONNX model, 2 GB per protobuf file unless its weights are external data) plus the tactics it chose;
- * the cache keeps one per model and GPU profile.
+ * size of the ONNX model at FP32) plus the tactics it chose; the cache keeps one per model and GPU profile. So the
+ * cache is sized like the download of the models it is built from: `repository.modelSize` (every file the pods
+ * serve) plus a fifth, rounded up to whole Mi, and never below 10Gi (also without a modelSize).
  */
-export const TRT_ENGINE_CACHE_SIZE = '10Gi';
+export const TRT_ENGINE_CACHE_MIN_SIZE = '10Gi';
+const Mi = 2 ** 20;
+export function trtEngineCacheSize(modelSize: string | number | undefined): string {
+  const min = parseQuantity(TRT_ENGINE_CACHE_MIN_SIZE)!;
+  const size = modelSize === undefined ? undefined : parseQuantity(modelSize);
+  const bytes = size === undefined ? min : Math.max(min, Math.ceil((size * 1.2) / Mi) * Mi);
+  return bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${bytes / Mi}Mi`;
+}
 const list = (xs: readonly (number | string)[]) => `[ ${xs.join(', ')} ]`;
 
 function tensors(kind: 'input' | 'output', ts: NonNullable<ModelSpec['inputs']>): string[] {

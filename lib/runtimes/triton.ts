@@ -6,8 +6,9 @@
 import type { ModelServingSpec, ModelSpec } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { imageTag } from '../spec/image';
+import { sameRepositoryFiles } from '../spec/repository-identity';
 import { PATHS, RuntimeContext, ServingRuntime, RuntimeInitStep } from './types';
-import { tritonModelConfig, TRT_ENGINE_CACHE, TRT_ENGINE_CACHE_SIZE } from './triton-config';
+import { tritonModelConfig, TRT_ENGINE_CACHE, trtEngineCacheSize } from './triton-config';
 import { ensembleIssues } from './triton-ensemble';
 import { CUDA_MAJORS, defaultImageOf, imageRow, ImageCuda } from './images';
 import { versionedIncludes } from './download';
@@ -166,7 +167,8 @@ function validate(spec: ModelServingSpec, image: string): SpecIssue[] {
 
 /**
  * A rollout track that changes the image but keeps the repository would load TensorRT plans built for another
- * TensorRT version (each NGC release ships its own): refused, naming the track's image.
+ * TensorRT version (each NGC release ships its own): refused, naming the track's image. "Keeps" is judged by
+ * the files the repository names (lib/spec/repository-identity.ts), not by how the field is written.
  */
 function tensorrtTrackIssues(spec: ModelServingSpec): SpecIssue[] {
   // a plan built by spec.models[].build is built per track, with the track's image (lib/runtimes/triton-engine.ts)
@@ -177,9 +179,8 @@ function tensorrtTrackIssues(spec: ModelServingSpec): SpecIssue[] {
   const tracks: [string, NonNullable<typeof r.canary>][] = r.strategy === 'canary'
     ? (r.canary ? [['spec.rollout.canary', r.canary]] : [])
     : Object.entries(r.tracks ?? {}).map(([n, t]) => [`spec.rollout.tracks.${n}`, t]);
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   return tracks
-    .filter(([, t]) => t.image !== undefined && t.image !== main && (t.repository === undefined || same(t.repository, spec.repository)))
+    .filter(([, t]) => t.image !== undefined && t.image !== main && (t.repository === undefined || sameRepositoryFiles(t.repository, spec.repository)))
     .map(([path, t]) => ({
       path: `${path}.image`,
       message: `(${t.image}) differs from ${spec.image ? 'spec.image' : 'the default image'} (${main}) but the track serves the same repository: the TensorRT plans of ${plans.join(', ')} were built for the TensorRT version of one image and do not load on another; give this track its own repository (${path}.repository) with plans built for its image`,
@@ -287,8 +288,9 @@ export const triton: ServingRuntime = {
       readinessProbe: { httpGet: { path: '/v2/health/ready', port: 'http' } },
       livenessProbe: { httpGet: { path: '/v2/health/live', port: 'http' } },
       // ONNX models on the TensorRT accelerator keep their built engines here (trt_engine_cache_path): a
-      // restarted container reuses them instead of rebuilding every engine
-      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt) ? [{ path: TRT_ENGINE_CACHE, sizeLimit: TRT_ENGINE_CACHE_SIZE }] : [],
+      // restarted container reuses them instead of rebuilding every engine; sized from the track's model size
+      writablePaths: ctx.models.some((m) => m.format === 'onnx' && m.optimization?.tensorrt)
+        ? [{ path: TRT_ENGINE_CACHE, sizeLimit: trtEngineCacheSize(ctx.repository.modelSize) }] : [],
       needsAssembledRepository: true,
     };
   },

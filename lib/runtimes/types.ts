@@ -373,7 +373,7 @@ export interface ServingRuntime {
    * runs on. Undefined for CPU images and for tags whose build is not known (no GPU rule is applied then).
    */
   imageCuda(image: string): ImageCuda | undefined;
-  /** @default - 2 CPUs requested (limit 4), 8Gi of memory, 1Gi of /dev/shm, whatever the GPU count */
+  /** @default - per GPU (one set without GPUs): 2 CPUs requested (limit 4), 8Gi of memory, 1Gi of /dev/shm */
   resourceDefaults?(gpuCount: number): RuntimeResourceDefaults;
   /**
    * rclone filter rules (`--include` patterns, anchored at the repository root) that select the files of

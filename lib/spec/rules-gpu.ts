@@ -42,7 +42,7 @@ export function pinnedProducts(spec: ModelServingSpec): { path: string; product:
 }
 
 /** Each image the spec runs, with the field that names it (`mainImage` is spec.image or the default). */
-function images(spec: ModelServingSpec, mainImage: string): { field: string; image: string }[] {
+export function specImages(spec: ModelServingSpec, mainImage: string): { field: string; image: string }[] {
   const out = [{ field: spec.image ? 'spec.image' : 'the default image', image: mainImage }];
   const r = spec.rollout;
   const tracks = r?.strategy === 'canary'
@@ -60,7 +60,7 @@ export function checkGpuImage(list: IssueList, spec: ModelServingSpec, mainImage
   for (const { path, product } of pinnedProducts(spec)) {
     const gpu = gpuProduct(product);
     if (!gpu) continue;
-    for (const { field, image } of images(spec, mainImage)) {
+    for (const { field, image } of specImages(spec, mainImage)) {
       const cuda = runtime.imageCuda(image);
       if (!cuda || gpu.computeCapability >= cuda.minComputeCapability) continue;
       const fallback = older?.cuda && gpu.computeCapability >= older.cuda.minComputeCapability

@@ -439,7 +439,8 @@ export type ModelServingSpec = {
      * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face
      * cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the
      * server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s
-     * per GiB when the server downloads from the Hub).
+     * per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX models (triton) gets
+     * the same size plus a fifth, at least 10Gi.
      * @default - downloads assume 20Gi; the startup budget is the runtime's default
      */
     modelSize?: string | number;
@@ -459,12 +460,12 @@ export type ModelServingSpec = {
     cpu?: {
       /**
        * CPU request.
-       * @default - 2 (vllm: 2 per GPU), lowered to an explicit limit
+       * @default - 2 per GPU (one set without GPUs), lowered to an explicit limit
        */
       request?: string | number;
       /**
        * CPU limit.
-       * @default - 4 (vllm: 4 per GPU), raised to an explicit request
+       * @default - 4 per GPU (one set without GPUs), raised to an explicit request
        */
       limit?: string | number;
     };
@@ -479,8 +480,8 @@ export type ModelServingSpec = {
       request?: string | number;
       /**
        * Memory limit.
-       * @default - 8Gi (vllm: 10Gi per GPU), raised to an explicit request and to twice an explicit
-       * sharedMemorySize
+       * @default - 8Gi per GPU (vllm: 10Gi per GPU; one set without GPUs), raised to an explicit request and
+       * to twice an explicit sharedMemorySize
        */
       limit?: string | number;
     };
@@ -609,8 +610,9 @@ export type ModelServingSpec = {
    */
   startupTimeoutSeconds?: number;
   /**
-   * Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must not exceed it).
-   * @default - 1Gi (vllm: 2Gi per GPU), lowered to half of an explicit memory limit
+   * Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must be below it).
+   * @default - 1Gi per GPU (vllm: 2Gi per GPU; one set without GPUs), lowered to half of an explicit memory
+   * limit
    */
   sharedMemorySize?: string | number;
   /**
@@ -1562,7 +1564,8 @@ export type ModelServingSpec = {
          * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging
          * Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit,
          * and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to
-         * load it (40 s per GiB when the server downloads from the Hub).
+         * load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX
+         * models (triton) gets the same size plus a fifth, at least 10Gi.
          * @default - downloads assume 20Gi; the startup budget is the runtime's default
          */
         modelSize?: string | number;
@@ -1687,7 +1690,8 @@ export type ModelServingSpec = {
          * Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging
          * Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit,
          * and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to
-         * load it (40 s per GiB when the server downloads from the Hub).
+         * load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX
+         * models (triton) gets the same size plus a fifth, at least 10Gi.
          * @default - downloads assume 20Gi; the startup budget is the runtime's default
          */
         modelSize?: string | number;

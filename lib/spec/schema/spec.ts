@@ -60,12 +60,12 @@ const Repository = Obj({
     tokenSecret: Opt(DnsLabel('Secret whose key `token` is the Hugging Face token, passed as HF_TOKEN.', 253)),
     cacheClaimName: Opt(DnsLabel('PersistentVolumeClaim for HF_HOME so restarts do not re-download. @default - an emptyDir (downloads again on every restart)', 253)),
   }, { description: 'vllm: download the model from the Hugging Face Hub.' })),
-  modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub). @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
+  modelSize: Opt(Quantity('Expected total size of the model files the pods serve, e.g. 16Gi. A download (uri, or the Hugging Face cache without cacheClaimName) goes to a volume with this size plus a fifth as its sizeLimit, and the server requests that much ephemeral-storage; the startupProbe allows 10 s more per GiB to load it (40 s per GiB when the server downloads from the Hub); the TensorRT engine cache of ONNX models (triton) gets the same size plus a fifth, at least 10Gi. @default - downloads assume 20Gi; the startup budget is the runtime\'s default')),
 }, { description: 'Where the models come from: exactly one of pvc, image, uri, huggingface.' });
 
 const Resources = Obj({
-  cpu: Opt(RequestLimit('CPU', { request: '2 (vllm: 2 per GPU), lowered to an explicit limit', limit: '4 (vllm: 4 per GPU), raised to an explicit request' })),
-  memory: Opt(RequestLimit('Memory', { request: 'the memory limit', limit: '8Gi (vllm: 10Gi per GPU), raised to an explicit request and to twice an explicit sharedMemorySize' })),
+  cpu: Opt(RequestLimit('CPU', { request: '2 per GPU (one set without GPUs), lowered to an explicit limit', limit: '4 per GPU (one set without GPUs), raised to an explicit request' })),
+  memory: Opt(RequestLimit('Memory', { request: 'the memory limit', limit: '8Gi per GPU (vllm: 10Gi per GPU; one set without GPUs), raised to an explicit request and to twice an explicit sharedMemorySize' })),
   gpu: Opt(Obj({
     count: PositiveInt('GPUs per pod (a whole number).'),
     resourceName: Opt(Type.String({ pattern: '^([a-z0-9.-]+/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', description: 'Extended resource name, e.g. a MIG profile nvidia.com/mig-1g.5gb. @default - nvidia.com/gpu' })),
@@ -110,7 +110,7 @@ export const SpecSchema = Obj({
   env: Opt(Type.Array(EnvVar, { description: 'Extra environment variables for the server container.' })),
   extraArgs: Opt(Type.Array(Type.String(), { description: 'Extra server arguments, appended after the generated ones. @default - none' })),
   startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800), plus 10 s per GiB of repository.modelSize (40 s per GiB from the Hugging Face Hub)')),
-  sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must not exceed it). @default - 1Gi (vllm: 2Gi per GPU), lowered to half of an explicit memory limit')),
+  sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must be below it). @default - 1Gi per GPU (vllm: 2Gi per GPU; one set without GPUs), lowered to half of an explicit memory limit')),
   serviceAccountName: Opt(DnsLabel('Use this existing ServiceAccount. @default - a ServiceAccount <name> is created', 253)),
   torchserve: Opt(Obj({
     tokenAuthorization: Opt(Type.Boolean({ description: 'TorchServe token authorization (on by default upstream since 0.11.1). Only false is supported: the kubelet probes and clients cannot hold the per-pod, expiring keys TorchServe generates (docs/RUNTIMES.md). @default - false: disable_token_authorization=true is written to config.properties' })),

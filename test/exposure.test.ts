@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { synth, synthFile, find, container, specErrors, K8sObject } from './support/synth';
+import { synth, synthFile, find, container, specErrors, tritonDoc, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import { triton } from '../lib/runtimes/triton';
@@ -134,4 +134,23 @@ test('refuses the vLLM API key in mode batch and the vllm section on another run
   const t = template('triton-onnx-classifier');
   t.spec.vllm = { apiKeySecret: { name: 'k', key: 'k' } };
   assert.equal(specErrors(t), 'spec.yaml: spec.vllm: applies to runtime vllm only (runtime is triton)');
+});
+
+// --- Annotations that would publish more -----------------------------------------------------------------
+
+test('refuses ingress-nginx annotations that send requests to another Service or write raw nginx configuration', () => {
+  const nginx = (annotations: Record<string, string>, meta: Record<string, string> = {}) => specErrors(tritonDoc({
+    ingress: { host: 'ml.example.org', className: 'nginx', annotations }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] },
+  }, { annotations: meta }));
+  const snippet = 'is raw nginx configuration (locations, proxy_pass, stream servers) that could publish the paths and ports the routes keep private ' +
+    '(metrics, health, model control); ingress-nginx reads it only where its ConfigMap sets allow-snippet-annotations (off by default since controller v1.9): remove it, and configure such things in the controller or an Ingress of your own';
+  assert.equal(nginx({ [`${NGINX}/default-backend`]: 'm-metrics', [`${NGINX}/configuration-snippet`]: 'location /v2/repository { proxy_pass http://m:8000; }' }, { [`${NGINX}/server-snippet`]: 'x' }), [
+    'spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/default-backend"]: sends this Ingress\'s requests to another Service of the namespace, on its first port, whenever the model Service has no ready endpoint ' +
+      '(and its error responses, with custom-http-errors): the published paths would reach a Service and port the routes never target (e.g. the metrics Service); remove it',
+    `spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: ${snippet}`,
+    `spec.yaml: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is copied onto the Ingress too, where it ${snippet}`,
+  ].join('\n'));
+  for (const k of ['stream-snippet', 'auth-snippet']) assert.equal(nginx({ [`${NGINX}/${k}`]: 'x' }), `spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/${k}"]: ${snippet}`);
+  // error pages from the controller's own default backend publish nothing
+  assert.equal(nginx({ [`${NGINX}/custom-http-errors`]: '503', [`${NGINX}/constructor`]: 'x' }), undefined);
 });

@@ -154,3 +154,38 @@ test('refuses ingress-nginx annotations that send requests to another Service or
   // error pages from the controller's own default backend publish nothing
   assert.equal(nginx({ [`${NGINX}/custom-http-errors`]: '503', [`${NGINX}/constructor`]: 'x' }), undefined);
 });
+
+// --- ingress-nginx regex hosts ----------------------------------------------------------------------------
+
+/** Paths each runtime keeps private (docs/TRAFFIC.md), for model `m` and version `v`. */
+const PRIVATE: Record<string, (m: string, v: number) => string[]> = {
+  triton: (m, v) => [`/v2/models/${m}`, `/v2/models/${m}/config`, `/v2/models/${m}/stats`, `/v2/models/${m}/trace/setting`, `/v2/models/${m}/versions/${v}`,
+    `/v2/models/${m}/versions/${v}/stats`, '/v2/repository/index', `/v2/repository/models/${m}/load`, `/v2/repository/models/${m}/unload`,
+    '/v2/systemsharedmemory/status', '/v2/cudasharedmemory/status', '/v2/logging', '/v2/trace/setting', '/v2/health/ready', '/v2', '/metrics'],
+  tfserving: (m, v) => [`/v1/models/${m}/metadata`, `/v1/models/${m}/versions/${v}/metadata`, '/monitoring/prometheus/metrics'],
+  torchserve: () => ['/ping', '/api-description', '/metrics'],
+  vllm: () => ['/metrics', '/health', '/ping', '/invocations', '/tokenize', '/detokenize', '/v1/load_lora_adapter', '/v1/unload_lora_adapter', '/start_profile', '/version'],
+};
+
+/**
+ * The private paths a spec's nginx Ingress reaches on a host in regex mode, where ingress-nginx writes every path as
+ * `location ~* "^<path>"` (template.go buildLocation): under `prefix`, or at their own URLs ('').
+ */
+function regexHostReaches(name: string, prefix: string): string[] {
+  const doc = template(name);
+  const objs = exposed(name, (s) => { if (prefix) s.ingress.path = prefix; });
+  const locations = find(objs, 'Ingress').spec.rules[0].http.paths.map((p: K8sObject) => new RegExp(`^${p.path}`, 'i'));
+  const privatePaths = doc.spec.models.flatMap((m: K8sObject) => (m.versions ?? [1]).flatMap((v: number) => PRIVATE[doc.spec.runtime](m.name, v)));
+  return [...new Set(privatePaths.map((p: string) => `${prefix}${p}`))].filter((p) => locations.some((l: RegExp) => l.test(p))) as string[];
+}
+
+test('on an ingress-nginx regex host, the prefix plan\'s anchored paths reach no private path; at their own URLs only TF Serving\'s status paths reach its metadata', () => {
+  for (const name of Object.values(runtimeTemplates)) assert.deepEqual(regexHostReaches(name, '/ml'), [], name);
+  for (const name of ['triton-onnx-classifier', 'torchserve-mar', 'vllm-llama']) assert.deepEqual(regexHostReaches(name, ''), [], name);
+  // Exact /v1/models/<m> becomes ~* "^/v1/models/<m>" (docs/TRAFFIC.md, "The ingress-nginx regex caveat")
+  assert.deepEqual(regexHostReaches('tfserving-savedmodel', ''), [
+    '/v1/models/ranker/metadata', '/v1/models/ranker/versions/7/metadata', '/v1/models/ranker/versions/8/metadata',
+    // the unversioned status path of a model that serves the latest version reaches every version's metadata
+    '/v1/models/query-encoder/metadata', '/v1/models/query-encoder/versions/1/metadata',
+  ]);
+});

@@ -175,8 +175,8 @@ function regexHostReaches(name: string, prefix: string): string[] {
   const doc = template(name);
   const objs = exposed(name, (s) => { if (prefix) s.ingress.path = prefix; });
   const locations = find(objs, 'Ingress').spec.rules[0].http.paths.map((p: K8sObject) => new RegExp(`^${p.path}`, 'i'));
-  const privatePaths = doc.spec.models.flatMap((m: K8sObject) => (m.versions ?? [1]).flatMap((v: number) => PRIVATE[doc.spec.runtime](m.name, v)));
-  return [...new Set(privatePaths.map((p: string) => `${prefix}${p}`))].filter((p) => locations.some((l: RegExp) => l.test(p))) as string[];
+  const privatePaths: string[] = doc.spec.models.flatMap((m: K8sObject) => (m.versions ?? [1]).flatMap((v: number) => PRIVATE[doc.spec.runtime](m.name, v)));
+  return [...new Set(privatePaths.map((p) => `${prefix}${p}`))].filter((p) => locations.some((l: RegExp) => l.test(p)));
 }
 
 test('on an ingress-nginx regex host, the prefix plan\'s anchored paths reach no private path; at their own URLs only TF Serving\'s status paths reach its metadata', () => {

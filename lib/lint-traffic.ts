@@ -1,14 +1,17 @@
 /**
  * Lint warnings about how clients reach a model (`model-serving lint`): nothing outside the namespace can reach
  * it, an edge node's clients in other namespaces, a Gateway implementation that runs its proxies elsewhere,
- * ingress-nginx's retirement, streamed responses through a controller this library cannot configure, and a
- * blue-green flip onto a preview that autoscaling keeps at its floor. Sections of docs/TRAFFIC.md are cited by their
- * exact heading (test/lint-traffic.test.ts checks each one exists).
+ * ingress-nginx's retirement, streamed responses through a controller this library cannot configure, a
+ * blue-green flip onto a preview that autoscaling keeps at its floor, and a blue-green rollout that, turned on, would
+ * not keep the running Deployment serving unchanged. Sections of docs/TRAFFIC.md are cited by their exact heading
+ * (test/lint-traffic.test.ts checks each one exists).
  */
-import type { ModelServingDocument } from './spec/schema/spec';
+import { isDeepStrictEqual } from 'node:util';
+import type { ModelServingDocument, ModelServingSpec, TrackSpec } from './spec/schema/spec';
 import type { SpecIssue } from './spec/errors';
 import { getRuntime } from './runtimes/registry';
 import { NGINX_CLASS } from './spec/rules-rollout';
+import { primaryTrackKey } from './model/context';
 
 /** Where ingress-nginx's retirement is announced. */
 export const INGRESS_NGINX_RETIREMENT = 'kubernetes.io/blog/2025/11/11/ingress-nginx-retirement; kubernetes/ingress-nginx README';
@@ -37,6 +40,7 @@ export function lintTraffic(doc: ModelServingDocument): SpecIssue[] {
     const min = spec.autoscaling.minReplicas ?? 1;
     add('spec.rollout', `blue-green with autoscaling: the preview track gets no traffic, so its autoscaler keeps it at autoscaling.minReplicas (${min}), not at the active track's current size, and a flip sends every request to those ${min} pod(s). Before flipping, raise autoscaling.minReplicas to the active track's current replica count (kubectl get hpa), wait until the preview's pods are Ready, flip, then lower it again (docs/TRAFFIC.md, "Blue-green": flip procedure, step 3)`);
   }
+  w.push(...lintTurningBlueGreenOn(doc));
   if (mode === 'batch' || np?.enabled === false) return w;
   const extra = (np?.allowFromNamespaces ?? []).filter((n) => n !== ns);
   if (mode === 'edge' && np?.allowFromNamespaces === undefined) {
@@ -46,6 +50,48 @@ export function lintTraffic(doc: ModelServingDocument): SpecIssue[] {
   }
   if (spec.gateway && np?.allowFromNamespaces === undefined) {
     add('spec.networkPolicy.allowFromNamespaces', `not set: the NetworkPolicy admits the Gateway's namespace ${spec.gateway.parentRef.namespace ?? ns}, where implementations that deploy a proxy per Gateway run it; an implementation that runs its proxies elsewhere (Envoy Gateway by default: its controller's namespace, envoy-gateway-system) needs that namespace listed, or every request through the route is dropped`);
+  }
+  return w;
+}
+
+const TURNING_ON = '(docs/TRAFFIC.md, "Blue-green": the primary track, turning blue-green on)';
+
+/** The fields of a blue-green track that make it run something else than spec.image, spec.models and spec.repository. */
+export function trackOverrides(spec: ModelServingSpec, t: TrackSpec): string[] {
+  const out: string[] = [];
+  const image = spec.image ?? getRuntime(spec.runtime).defaultImage((spec.resources?.gpu?.count ?? 0) > 0);
+  if (t.image !== undefined && t.image !== image) out.push('image');
+  if (t.models?.some((o) => !isDeepStrictEqual(o.versions, spec.models.find((m) => m.name === o.name)?.versions))) out.push('models');
+  if (t.repository !== undefined && !isDeepStrictEqual(t.repository, spec.repository)) out.push('repository');
+  return out;
+}
+
+/**
+ * A blue-green rollout turned on over a running spec keeps serving only if the primary track (the Deployment `<name>`
+ * that ran before) is the active one and runs what the spec ran: otherwise the Service moves to pods still loading
+ * the model, or the running Deployment rolls. Neither can be told from the spec alone (after a flip the active
+ * track is the other one), hence warnings.
+ */
+function lintTurningBlueGreenOn(doc: ModelServingDocument): SpecIssue[] {
+  const r = doc.spec.rollout;
+  const tracks = r?.tracks ?? {};
+  if (r?.strategy !== 'blueGreen' || r.active === undefined || tracks[r.active] === undefined) return [];
+  const primary = primaryTrackKey(r)!;
+  const name = doc.metadata.name;
+  const which = r.primary !== undefined ? 'spec.rollout.primary' : 'spec.rollout.primary is not set: the first track name in alphabetical order';
+  const w: SpecIssue[] = [];
+  if (r.active !== primary) {
+    w.push({ path: 'spec.rollout.active', message: `track "${r.active}" is not the primary track "${primary}" (${which}), the one that keeps the Deployment ${name} of the spec without a rollout. ` +
+      `If this apply turns blue-green on, the Service ${name} moves at once from the running pods to the new Deployment ${name}-${r.active}, whose pods are still starting and loading the model. ` +
+      `Turn it on with the primary track active: set spec.rollout.primary to the track that runs what ${name} runs now (spec.image, spec.models, spec.repository, no overrides of its own), ` +
+      `make it the active one, and flip when the other track is Ready; after a flip, an active track that is not the primary is expected ${TURNING_ON}` });
+  }
+  const own = trackOverrides(doc.spec, tracks[primary] ?? {});
+  if (own.length) {
+    const list = (xs: string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs[0]);
+    w.push({ path: `spec.rollout.tracks.${primary}`, message: `the primary track "${primary}" (${which}) keeps the Deployment ${name} of the spec without a rollout, and its own ${list(own)} ` +
+      `${own.length > 1 ? 'differ' : 'differs'} from ${list(own.map((f) => `spec.${f}`))}: if this apply turns blue-green on, it rewrites the running Deployment ${name}, whose pods then roll${r.active === primary ? ' while they serve' : ''}. ` +
+      `Turn it on with a primary track that has no overrides of its own (set spec.rollout.primary to that track) and the new version in the other track ${TURNING_ON}` });
   }
   return w;
 }

@@ -267,6 +267,18 @@ for (const runtime of RUNTIMES) {
   });
 }
 
+test('init\'s starter spec admits monitoring to the metrics port only, never to Triton\'s serving ports (model load/unload)', () => {
+  const doc = docs(starterSpec('triton'))[0];
+  assert.equal(doc.spec.networkPolicy, undefined, 'the defaults: the spec\'s namespace, the Gateway\'s, and monitoring for metrics');
+  const np = docs(run(['synth', '-', '-o', '-'], starterSpec('triton')).out).find((o) => o.kind === 'NetworkPolicy');
+  const inNs = (...values: string[]) => [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values }] } }];
+  assert.deepEqual(np.spec.ingress, [
+    { from: inNs('default', 'gateway-system'), ports: [{ port: 8000, protocol: 'TCP' }, { port: 8001, protocol: 'TCP' }] },
+    { from: inNs('monitoring'), ports: [{ port: 8002, protocol: 'TCP' }] },
+  ]);
+  assert.match(starterSpec('triton'), /\n {2}# The NetworkPolicy admits pods of this namespace and of the Gateway's \(gateway-system\) to the serving\n/);
+});
+
 test('init points yaml-language-server at the schema\'s $id URL, which the published schema carries, not at a path relative to the spec', () => {
   const dir = tmp();
   const file = join(dir, 'specs', 'nested', 'chat.yaml');

@@ -1,7 +1,8 @@
 /** Generated docs stay true: the spec reference and the JSON Schema are regenerated and compared. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { specReference } from '../lib/spec/reference';
 import { catalogue, testNames } from './support/catalogue';
 
@@ -66,4 +67,26 @@ test('the README TypeScript example runs as written and synthesizes the model', 
   assert.equal(p.status, 0, p.stderr);
   assert.equal(p.stdout.trim(), 'http://vision-classifier.ml-prod.svc.cluster.local:8000');
   assert.deepEqual(readdirSync(out), ['ml-prod.k8s.yaml']);
+});
+
+/** Files of this package whose text may cite its docs: sources, docs, templates, tests, apps and benchmarks. */
+function citingFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name === 'fixtures' ? [] : citingFiles(p);
+    return /\.(ts|md|ya?ml|js)$/.test(e.name) ? [p] : [];
+  });
+}
+
+test('every docs/<NAME>.md this package cites, and every relative link in its docs, names a file that exists', () => {
+  const files = ['README.md', ...['lib', 'docs', 'templates', 'test', 'apps', 'bench', 'bin'].flatMap(citingFiles)];
+  const missing: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    // this package's docs are upper case (docs/TRAFFIC.md); upstream paths (docs/user_guide/metrics.md) are not
+    for (const m of text.matchAll(/(?<![\w./-])docs\/([A-Z][A-Z0-9_]*\.md)/g)) if (!existsSync(join('docs', m[1]))) missing.push(`${f}: docs/${m[1]}`);
+    if (!f.endsWith('.md')) continue;
+    for (const m of text.matchAll(/\]\(([^)#:\s]+)(#[^)]*)?\)/g)) if (!existsSync(join(dirname(f), m[1]))) missing.push(`${f}: ${m[1]}`);
+  }
+  assert.deepEqual(missing, []);
 });

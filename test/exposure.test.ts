@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { synth, synthFile, find, container, specErrors, K8sObject } from './support/synth';
+import { synth, synthFile, find, container, specErrors, tritonDoc, K8sObject } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { RUNTIME_REGISTRY } from '../lib/runtimes/registry';
 import { triton } from '../lib/runtimes/triton';
@@ -134,4 +134,58 @@ test('refuses the vLLM API key in mode batch and the vllm section on another run
   const t = template('triton-onnx-classifier');
   t.spec.vllm = { apiKeySecret: { name: 'k', key: 'k' } };
   assert.equal(specErrors(t), 'spec.yaml: spec.vllm: applies to runtime vllm only (runtime is triton)');
+});
+
+// --- Annotations that would publish more -----------------------------------------------------------------
+
+test('refuses ingress-nginx annotations that send requests to another Service or write raw nginx configuration', () => {
+  const nginx = (annotations: Record<string, string>, meta: Record<string, string> = {}) => specErrors(tritonDoc({
+    ingress: { host: 'ml.example.org', className: 'nginx', annotations }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] },
+  }, { annotations: meta }));
+  const snippet = 'is raw nginx configuration (locations, proxy_pass, stream servers) that could publish the paths and ports the routes keep private ' +
+    '(metrics, health, model control); ingress-nginx reads it only where its ConfigMap sets allow-snippet-annotations (off by default since controller v1.9): remove it, and configure such things in the controller or an Ingress of your own';
+  assert.equal(nginx({ [`${NGINX}/default-backend`]: 'm-metrics', [`${NGINX}/configuration-snippet`]: 'location /v2/repository { proxy_pass http://m:8000; }' }, { [`${NGINX}/server-snippet`]: 'x' }), [
+    'spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/default-backend"]: sends this Ingress\'s requests to another Service of the namespace, on its first port, whenever the model Service has no ready endpoint ' +
+      '(and its error responses, with custom-http-errors): the published paths would reach a Service and port the routes never target (e.g. the metrics Service); remove it',
+    `spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/configuration-snippet"]: ${snippet}`,
+    `spec.yaml: metadata.annotations["nginx.ingress.kubernetes.io/server-snippet"]: is copied onto the Ingress too, where it ${snippet}`,
+  ].join('\n'));
+  for (const k of ['stream-snippet', 'auth-snippet']) assert.equal(nginx({ [`${NGINX}/${k}`]: 'x' }), `spec.yaml: spec.ingress.annotations["nginx.ingress.kubernetes.io/${k}"]: ${snippet}`);
+  // error pages from the controller's own default backend publish nothing
+  assert.equal(nginx({ [`${NGINX}/custom-http-errors`]: '503', [`${NGINX}/constructor`]: 'x' }), undefined);
+});
+
+// --- ingress-nginx regex hosts ----------------------------------------------------------------------------
+
+/** Paths each runtime keeps private (docs/TRAFFIC.md), for model `m` and version `v`. */
+const PRIVATE: Record<string, (m: string, v: number) => string[]> = {
+  triton: (m, v) => [`/v2/models/${m}`, `/v2/models/${m}/config`, `/v2/models/${m}/stats`, `/v2/models/${m}/trace/setting`, `/v2/models/${m}/versions/${v}`,
+    `/v2/models/${m}/versions/${v}/stats`, '/v2/repository/index', `/v2/repository/models/${m}/load`, `/v2/repository/models/${m}/unload`,
+    '/v2/systemsharedmemory/status', '/v2/cudasharedmemory/status', '/v2/logging', '/v2/trace/setting', '/v2/health/ready', '/v2', '/metrics'],
+  tfserving: (m, v) => [`/v1/models/${m}/metadata`, `/v1/models/${m}/versions/${v}/metadata`, '/monitoring/prometheus/metrics'],
+  torchserve: () => ['/ping', '/api-description', '/metrics'],
+  vllm: () => ['/metrics', '/health', '/ping', '/invocations', '/tokenize', '/detokenize', '/v1/load_lora_adapter', '/v1/unload_lora_adapter', '/start_profile', '/version'],
+};
+
+/**
+ * The private paths a spec's nginx Ingress reaches on a host in regex mode, where ingress-nginx writes every path as
+ * `location ~* "^<path>"` (template.go buildLocation): under `prefix`, or at their own URLs ('').
+ */
+function regexHostReaches(name: string, prefix: string): string[] {
+  const doc = template(name);
+  const objs = exposed(name, (s) => { if (prefix) s.ingress.path = prefix; });
+  const locations = find(objs, 'Ingress').spec.rules[0].http.paths.map((p: K8sObject) => new RegExp(`^${p.path}`, 'i'));
+  const privatePaths: string[] = doc.spec.models.flatMap((m: K8sObject) => (m.versions ?? [1]).flatMap((v: number) => PRIVATE[doc.spec.runtime](m.name, v)));
+  return [...new Set(privatePaths.map((p) => `${prefix}${p}`))].filter((p) => locations.some((l: RegExp) => l.test(p)));
+}
+
+test('on an ingress-nginx regex host, the prefix plan\'s anchored paths reach no private path; at their own URLs only TF Serving\'s status paths reach its metadata', () => {
+  for (const name of Object.values(runtimeTemplates)) assert.deepEqual(regexHostReaches(name, '/ml'), [], name);
+  for (const name of ['triton-onnx-classifier', 'torchserve-mar', 'vllm-llama']) assert.deepEqual(regexHostReaches(name, ''), [], name);
+  // Exact /v1/models/<m> becomes ~* "^/v1/models/<m>" (docs/TRAFFIC.md, "The ingress-nginx regex caveat")
+  assert.deepEqual(regexHostReaches('tfserving-savedmodel', ''), [
+    '/v1/models/ranker/metadata', '/v1/models/ranker/versions/7/metadata', '/v1/models/ranker/versions/8/metadata',
+    // the unversioned status path of a model that serves the latest version reaches every version's metadata
+    '/v1/models/query-encoder/metadata', '/v1/models/query-encoder/versions/1/metadata',
+  ]);
 });

@@ -71,6 +71,43 @@ test('warns that a blue-green preview under autoscaling sits at minReplicas, not
   assert.deepEqual(warning(canary, 'spec.rollout'), [], 'a canary scales on its own share of the traffic');
 });
 
+/** templates/triton-bluegreen.yaml turned on the wrong way: green (no overrides) active, blue (the default primary) overriding. */
+function turnedOnWrong(): any {
+  const doc = parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'));
+  delete doc.spec.rollout.primary;
+  doc.spec.rollout.active = 'green';
+  doc.spec.rollout.tracks = { green: {}, blue: { image: 'nvcr.io/nvidia/tritonserver:26.07-py3', models: [{ name: 'resnet50', versions: [2] }] } };
+  return doc;
+}
+
+test('warns when turning blue-green on would move the Service to a track still loading or rewrite the running Deployment', () => {
+  const doc = turnedOnWrong();
+  assert.equal(specErrors(doc), undefined);
+  const unset = 'spec.rollout.primary is not set: the first track name in alphabetical order';
+  const cite = '(docs/TRAFFIC.md, "Blue-green": the primary track, turning blue-green on)';
+  assert.deepEqual(warning(doc, 'spec.rollout.active'), [
+    `track "green" is not the primary track "blue" (${unset}), the one that keeps the Deployment image-classifier of the spec without a rollout. ` +
+    'If this apply turns blue-green on, the Service image-classifier moves at once from the running pods to the new Deployment image-classifier-green, whose pods are still starting and loading the model. ' +
+    'Turn it on with the primary track active: set spec.rollout.primary to the track that runs what image-classifier runs now (spec.image, spec.models, spec.repository, no overrides of its own), ' +
+    `make it the active one, and flip when the other track is Ready; after a flip, an active track that is not the primary is expected ${cite}`,
+  ]);
+  assert.deepEqual(warning(doc, 'spec.rollout.tracks.blue'), [
+    `the primary track "blue" (${unset}) keeps the Deployment image-classifier of the spec without a rollout, and its own image and models differ from spec.image and spec.models: ` +
+    'if this apply turns blue-green on, it rewrites the running Deployment image-classifier, whose pods then roll. ' +
+    `Turn it on with a primary track that has no overrides of its own (set spec.rollout.primary to that track) and the new version in the other track ${cite}`,
+  ]);
+  // the primary track active and serving what the spec serves: no warning
+  doc.spec.rollout.primary = 'green';
+  assert.deepEqual(lintDocument(doc).filter((w) => w.path.startsWith('spec.rollout')), []);
+  assert.deepEqual(lintDocument(parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'))).filter((w) => w.path.startsWith('spec.rollout')), []);
+  // an override equal to the spec's value changes nothing; a primary rolling while it serves is said so
+  const same = parse(readFileSync('templates/triton-bluegreen.yaml', 'utf8'));
+  same.spec.rollout.tracks.blue = { image: same.spec.image, models: [{ name: 'resnet50', versions: [1] }], repository: structuredClone(same.spec.repository) };
+  assert.deepEqual(warning(same, 'spec.rollout.tracks.blue'), []);
+  same.spec.rollout.tracks.blue.repository = { pvc: { claimName: 'model-store-v2' } };
+  assert.match(warning(same, 'spec.rollout.tracks.blue')[0], /its own repository differs from spec\.repository: if this apply turns blue-green on, it rewrites the running Deployment image-classifier, whose pods then roll while they serve\. /);
+});
+
 test('every docs/TRAFFIC.md section a traffic warning cites is a heading of that file', () => {
   const docs = [
     tritonDoc({ ingress: { host: 'a.example.org', className: 'nginx' }, networkPolicy: { allowFromNamespaces: ['ingress-nginx'] } }),
@@ -81,9 +118,10 @@ test('every docs/TRAFFIC.md section a traffic warning cites is a heading of that
       d.spec.autoscaling = { minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercent: 70 };
       return d;
     })(),
+    turnedOnWrong(),
   ];
   const headings = new Set(readFileSync('docs/TRAFFIC.md', 'utf8').split('\n').filter((l) => /^#+ /.test(l)).map((l) => l.replace(/^#+ /, '')));
   const cited = docs.flatMap((d) => lintDocument(d).flatMap((w) => [...w.message.matchAll(/docs\/TRAFFIC\.md, "([^"]+)"/g)].map((m) => m[1])));
-  assert.ok(cited.length >= 3, `${cited.length} citations`);
+  assert.ok(cited.length >= 5, `${cited.length} citations`);
   for (const c of cited) assert.ok(headings.has(c), `docs/TRAFFIC.md has no heading "${c}"`);
 });

@@ -4,8 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { synth, synthFile, find, specErrors, tritonDoc } from './support/synth';
-import { readdirSync } from 'node:fs';
 import { assertValidObjects } from './support/k8s-validate';
 
 type K = Record<string, any>;
@@ -124,4 +126,54 @@ test('every init step of every template says why it failed in kubectl describe (
   }
   // the steps that print a reason when they fail are among those checked
   for (const name of ['wait-for-engines', 'assemble-repository', 'download-models', 'download-adapter-N']) assert.ok(seen.has(name), `${name} in ${[...seen].join(', ')}`);
+});
+
+// --- Container env and mounts ------------------------------------------------------------------------------
+
+/** Every container (init containers included) of every pod template in `objs`, with where it is. */
+function containersOf(objs: K[]): [string, K][] {
+  const out: [string, K][] = [];
+  const walk = (v: unknown, where: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${where}[${i}]`));
+    else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if ((k === 'containers' || k === 'initContainers') && Array.isArray(x)) for (const c of x) out.push([`${where}.${k}.${c.name}`, c]);
+        else walk(x, `${where}.${k}`);
+      }
+    }
+  };
+  for (const o of objs) walk(o, `${o.kind}/${o.metadata?.name}`);
+  return out;
+}
+const twice = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
+
+test('no container of any template lists an env name or a mount path twice, also when spec.env sets every generated name', () => {
+  const files = readdirSync('templates').filter((f) => f.endsWith('.yaml')).sort();
+  const overriding: string[] = [];
+  for (const f of files) {
+    const doc = parse(readFileSync(join('templates', f), 'utf8'));
+    const check = (objs: K[], label: string) => {
+      for (const [where, c] of containersOf(objs)) {
+        assert.deepEqual(twice((c.env ?? []).map((e: K) => e.name)), [], `${label}: ${where} env`);
+        assert.deepEqual(twice((c.volumeMounts ?? []).map((m: K) => m.mountPath)), [], `${label}: ${where} volumeMounts`);
+      }
+    };
+    const objs = synth(doc);
+    check(objs, f);
+    // spec.env naming every variable the servers get (those filled from a Secret are refused: plain-text-secrets)
+    const generated = containersOf(objs).filter(([, c]) => c.name === 'server')
+      .flatMap(([, c]) => (c.env ?? []) as K[]).filter((e) => !e.valueFrom?.secretKeyRef).map((e) => e.name as string);
+    const names = [...new Set(generated)];
+    if (!names.length) continue;
+    overriding.push(f);
+    doc.spec.env = [...(doc.spec.env ?? []).filter((e: K) => !names.includes(e.name)), ...names.map((name) => ({ name, configMapKeyRef: { name: 'overrides', key: name } }))];
+    assert.equal(specErrors(doc), undefined, f);
+    const overridden = synth(doc);
+    check(overridden, `${f} with spec.env`);
+    for (const [where, c] of containersOf(overridden).filter(([, x]) => x.name === 'server')) {
+      for (const name of names) assert.deepEqual(c.env.filter((e: K) => e.name === name), [{ name, valueFrom: { configMapKeyRef: { name: 'overrides', key: name } } }], `${f}: ${where} ${name}`);
+    }
+  }
+  // TF Serving (HOME, TF_FORCE_GPU_ALLOW_GROWTH), vLLM (multi-node VLLM_HOST_IP), tracing (OTEL_*), Hub downloads
+  for (const f of ['tfserving-savedmodel.yaml', 'vllm-multinode-lws.yaml', 'triton-dra-shared.yaml', 'vllm-llama.yaml']) assert.ok(overriding.includes(f), `${f} in ${overriding.join(', ')}`);
 });

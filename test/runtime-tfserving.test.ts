@@ -242,3 +242,9 @@ test('on a GPU, TensorFlow takes GPU memory as the models need it (TF_FORCE_GPU_
   const cpu = container(find(synth(tfsDoc({ resources: undefined })), 'Deployment'));
   assert.equal(cpu.env.some((e: { name: string }) => e.name === 'TF_FORCE_GPU_ALLOW_GROWTH'), false);
 });
+
+test('a spec.env TF_FORCE_GPU_ALLOW_GROWTH replaces the generated one, at its own place in spec.env: the container lists the name once', () => {
+  const env = [{ name: 'A', value: '1' }, { name: 'TF_FORCE_GPU_ALLOW_GROWTH', value: 'false' }, { name: 'B', value: '2' }];
+  const gpu = container(find(synth(tfsDoc({ resources: { gpu: { count: 1 } }, env })), 'Deployment'));
+  assert.deepEqual(gpu.env, [{ name: 'HOME', value: '/tmp' }, ...env]);
+});

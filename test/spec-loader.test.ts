@@ -157,6 +157,11 @@ test('refuses env entries with both a value and a secret reference', () => {
     'spec.yaml: spec.env[0]: set exactly one of value, secretKeyRef, configMapKeyRef (found 2)');
 });
 
+test('refuses an env name listed twice in spec.env: server-side apply refuses a container env with a name twice', () => {
+  assert.equal(specErrors(withSpec({ env: [{ name: 'A', value: 'x' }, { name: 'B', value: 'y' }, { name: 'A', value: 'z' }] })),
+    'spec.yaml: spec.env[2].name: duplicate variable "A" (also spec.env[0]): server-side apply refuses a container env that lists a name twice');
+});
+
 test('refuses mode-specific blocks in the wrong mode', () => {
   assert.equal(specErrors(withSpec({ edge: { nodeSelector: { a: 'b' } } })), 'spec.yaml: spec.edge: applies to mode edge only (mode is online)');
 });

@@ -104,10 +104,11 @@ ${BODIES[runtime]}  # The way in: an HTTPRoute attached to your Gateway (Gateway
   # allow routes from this namespace.
   gateway:
     parentRef: { name: inference-gateway, namespace: gateway-system }
-  # Only these namespaces (and pods of this spec) reach the serving ports: where the Gateway's proxy pods
-  # and Prometheus run.
-  networkPolicy:
-    allowFromNamespaces: [gateway-system, monitoring]
+  # The NetworkPolicy admits pods of this namespace and of the Gateway's (gateway-system) to the serving
+  # ports, and pods of namespace monitoring to the metrics (networkPolicy.metricsFromNamespaces). If your
+  # Gateway's proxies run in another namespace (Envoy Gateway: envoy-gateway-system), list it:
+  # networkPolicy:
+  #   allowFromNamespaces: [envoy-gateway-system]
 `;
 }
 

@@ -19,7 +19,7 @@ import { LWS_API_VERSION, LWS_ENV, LWS_KIND, LeaderWorkerSetSpec } from '../k8s/
 import { ROLE_LABEL, ServingContext } from '../model/context';
 import type { MultiNodeRole, MultiNodeGroup } from '../runtimes/types';
 import { lowestReplicas } from '../spec/rules-rollout';
-import { buildPodTemplate } from './pod';
+import { buildPodTemplate, withoutUserEnv } from './pod';
 import { trackPodOptions, ModelWorkloadProps } from './workload';
 
 export type Role = 'leader' | 'worker';
@@ -43,7 +43,7 @@ export function withRole(ctx: ServingContext, t: api.PodTemplateSpec, role: Role
     if (c.name !== 'server') return c;
     const args = c.args ?? [];
     const own = args.slice(0, args.length - extra.length);
-    const server: api.Container = { ...c, args: [...own, ...add.args, ...extra], env: [...(c.env ?? []), ...(add.env as k8s.EnvVar[])] };
+    const server: api.Container = { ...c, args: [...own, ...add.args, ...extra], env: [...(c.env ?? []), ...withoutUserEnv(ctx, add.env as k8s.EnvVar[])] };
     if (role === 'leader') return server;
     // a worker serves nothing: no ports, no probes (nothing answers them), no preStop pause (no endpoints to leave)
     const { ports: _p, startupProbe: _s, readinessProbe: _r, livenessProbe: _l, lifecycle: _c, ...worker } = server;

@@ -105,13 +105,29 @@ function resources(ctx: ServingContext, diskVolumes: readonly api.Volume[]): api
   };
 }
 
-function env(ctx: ServingContext, base: RuntimeContainer['env'], repo: RepositoryMount): k8s.EnvVar[] {
-  const user = (ctx.spec.env ?? []).map((e): k8s.EnvVar => {
+/** spec.env as container variables. */
+function userEnv(ctx: ServingContext): k8s.EnvVar[] {
+  return (ctx.spec.env ?? []).map((e): k8s.EnvVar => {
     if (e.secretKeyRef) return { name: e.name, valueFrom: { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } };
     if (e.configMapKeyRef) return { name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapKeyRef.name, key: e.configMapKeyRef.key } } };
     return { name: e.name, value: e.value! };
   });
-  return [...base, ...repo.env, ...user];
+}
+
+/**
+ * Generated variables of the server container without those spec.env sets: a spec.env entry replaces the generated
+ * variable of its name (e.g. TF_FORCE_GPU_ALLOW_GROWTH=false on TF Serving GPU pods) and stays at its own place in
+ * spec.env. A container env with a name twice is refused by server-side apply (env is a list map keyed by name). An
+ * entry that would replace a variable filled from a Secret is refused by the rules (GENERATED_SECRET_ENV).
+ */
+export function withoutUserEnv<T extends { readonly name: string }>(ctx: ServingContext, generated: readonly T[]): T[] {
+  const user = new Set((ctx.spec.env ?? []).map((e) => e.name));
+  return generated.filter((e) => !user.has(e.name));
+}
+
+/** The server's variables: the runtime's and the repository's, then spec.env, then `after` (tracing). */
+function env(ctx: ServingContext, base: RuntimeContainer['env'], repo: RepositoryMount, after: readonly k8s.EnvVar[]): k8s.EnvVar[] {
+  return [...withoutUserEnv(ctx, [...base, ...repo.env]), ...userEnv(ctx), ...withoutUserEnv(ctx, after)];
 }
 
 /** Shared memory: the spec's size, or the runtime's default sized to fit the memory limit (lib/model/resources.ts). */
@@ -169,7 +185,7 @@ export function buildPodTemplate(ctx: ServingContext, o: PodTemplateOptions): ap
     ...(rc.command ? { command: rc.command } : {}),
     args: [...rc.args, ...tracing.args, ...(ctx.spec.extraArgs ?? [])],
     ports: ctx.runtime.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })),
-    env: [...env(ctx, rc.env, o.repository), ...tracing.env],
+    env: env(ctx, rc.env, o.repository, tracing.env),
     resources: resources(ctx, [...o.repository.volumes, ...writable]),
     startupProbe: toProbe(rc.startupProbe, { period: STARTUP_PERIOD_SECONDS, failure: Math.ceil(startup / STARTUP_PERIOD_SECONDS), timeout: 5 }),
     readinessProbe: toProbe(rc.readinessProbe, { period: 5, failure: 3, timeout: 5 }),

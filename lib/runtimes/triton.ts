@@ -1,5 +1,5 @@
 /**
- * NVIDIA Triton Inference Server. Facts (ports, flags, probes, metric names) from docs/RUNTIME_FACTS.md,
+ * NVIDIA Triton Inference Server. Facts (ports, flags, probes, metric names) documented in docs/RUNTIMES.md,
  * checked against triton-inference-server/server (src/command_line_parser.cc, src/main.cc,
  * docs/user_guide/metrics.md) and core (src/metrics.cc).
  */

@@ -11,6 +11,23 @@ import { MAX_ROUTE_MATCHES, MAX_ROUTE_RULES, MAX_ROUTE_TOTAL_MATCHES, httpRouteM
 
 const key = (k: string) => `[${JSON.stringify(k)}]`;
 
+const SNIPPET = 'is raw nginx configuration (locations, proxy_pass, stream servers) that could publish the paths and ports the routes keep private ' +
+  '(metrics, health, model control); ingress-nginx reads it only where its ConfigMap sets allow-snippet-annotations (off by default since controller v1.9): remove it, and configure such things in the controller or an Ingress of your own';
+
+/**
+ * ingress-nginx annotations (after `nginx.ingress.kubernetes.io/`) that send this Ingress's requests elsewhere or write
+ * raw nginx configuration: either could publish what the routes keep private (docs/TRAFFIC.md). `custom-http-errors`
+ * alone only sends error responses to the controller's own default backend.
+ */
+export const NGINX_ELSEWHERE_ANNOTATIONS: ReadonlyMap<string, string> = new Map([
+  ['default-backend', 'sends this Ingress\'s requests to another Service of the namespace, on its first port, whenever the model Service has no ready endpoint ' +
+    '(and its error responses, with custom-http-errors): the published paths would reach a Service and port the routes never target (e.g. the metrics Service); remove it'],
+  ['server-snippet', SNIPPET],
+  ['configuration-snippet', SNIPPET],
+  ['stream-snippet', SNIPPET],
+  ['auth-snippet', SNIPPET],
+]);
+
 /**
  * Why an annotation set by the user would break what the Ingress generates, or undefined. The same rule holds
  * for spec.ingress.annotations and for metadata.annotations, which are copied onto every object, the Ingress too.
@@ -23,6 +40,8 @@ function ingressAnnotationProblem(spec: ModelServingSpec, annotation: string): s
   if (annotation.startsWith(`${NGINX_PREFIX}/canary`)) {
     return 'is generated for the canary Ingress from spec.rollout; set spec.rollout.strategy: canary and spec.rollout.weight instead';
   }
+  const elsewhere = annotation.startsWith(`${NGINX_PREFIX}/`) ? NGINX_ELSEWHERE_ANNOTATIONS.get(annotation.slice(NGINX_PREFIX.length + 1)) : undefined;
+  if (elsewhere !== undefined) return elsewhere;
   if (ing.className !== NGINX_CLASS) return undefined;
   for (const [field, anns] of Object.entries(NGINX_FIELD_ANNOTATIONS)) {
     if (ing[field as keyof typeof NGINX_FIELD_ANNOTATIONS] !== undefined && (anns as readonly string[]).includes(annotation)) {

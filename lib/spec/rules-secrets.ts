@@ -44,8 +44,8 @@ const IMAGE_FIELD = /(^|\.)image$|\.image\.reference$/;
 const URI_FIELDS = /^spec\.(repository|rollout\.canary\.repository|rollout\.tracks\.[^.]+\.repository)\.uri$|^spec\.batch\.(input|output)$|^spec\.models\[\d+\]\.adapters\[\d+\]\.uri$/;
 
 /**
- * Environment variables the library fills from a Secret. A user variable of the same name would replace
- * the Secret's value (the later entry wins), so it is refused. Keep in step with the constructs (a test
+ * Environment variables the library fills from a Secret. A spec.env entry of the same name would replace
+ * the generated variable (lib/constructs/pod.ts withoutUserEnv), and so the Secret's value: it is refused. Keep in step with the constructs (a test
  * compares this list with the synthesized pods).
  */
 export const GENERATED_SECRET_ENV: readonly { readonly name: string; readonly field: string; readonly when: (spec: ModelServingSpec) => boolean }[] = [

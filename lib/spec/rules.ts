@@ -99,9 +99,13 @@ function checkModels(list: IssueList, spec: ModelServingSpec): void {
 }
 
 function checkEnv(list: IssueList, spec: ModelServingSpec): void {
+  const seen = new Map<string, number>();
   spec.env?.forEach((e, i) => {
     const n = [e.value, e.secretKeyRef, e.configMapKeyRef].filter((x) => x !== undefined).length;
     if (n !== 1) list.add(`spec.env[${i}]`, `set exactly one of value, secretKeyRef, configMapKeyRef (found ${n})`);
+    const prev = seen.get(e.name);
+    if (prev !== undefined) list.add(`spec.env[${i}].name`, `duplicate variable "${e.name}" (also spec.env[${prev}]): server-side apply refuses a container env that lists a name twice`);
+    else seen.set(e.name, i);
   });
 }
 

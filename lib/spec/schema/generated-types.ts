@@ -575,7 +575,10 @@ export type ModelServingSpec = {
     tolerationSeconds?: number;
   }[];
   /**
-   * Extra environment variables for the server container.
+   * Extra environment variables for the server container. An entry named like a generated variable replaces
+   * it (e.g. TF_FORCE_GPU_ALLOW_GROWTH on TF Serving GPU pods) and keeps its place in this list, after the
+   * runtime's and the repository's variables; one the library fills from a Secret (TRITON_ADMIN_KEY,
+   * HF_TOKEN, VLLM_API_KEY) is refused, and so is a name listed twice.
    */
   env?: {
     /**

@@ -107,7 +107,7 @@ export const SpecSchema = Obj({
   resources: Opt(Resources),
   nodeSelector: Opt(StringMap('Node labels the pods require.')),
   tolerations: Opt(Type.Array(Toleration, { description: '@default - with a GPU: tolerate nvidia.com/gpu:NoSchedule' })),
-  env: Opt(Type.Array(EnvVar, { description: 'Extra environment variables for the server container.' })),
+  env: Opt(Type.Array(EnvVar, { description: 'Extra environment variables for the server container. An entry named like a generated variable replaces it (e.g. TF_FORCE_GPU_ALLOW_GROWTH on TF Serving GPU pods) and keeps its place in this list, after the runtime\'s and the repository\'s variables; one the library fills from a Secret (TRITON_ADMIN_KEY, HF_TOKEN, VLLM_API_KEY) is refused, and so is a name listed twice.' })),
   extraArgs: Opt(Type.Array(Type.String(), { description: 'Extra server arguments, appended after the generated ones. @default - none' })),
   startupTimeoutSeconds: Opt(PositiveInt('How long the startupProbe lets the server download and load its models before the kubelet restarts it. @default - 600 (vllm: 1800), plus 10 s per GiB of repository.modelSize (40 s per GiB from the Hugging Face Hub)')),
   sharedMemorySize: Opt(Quantity('Size of the memory-backed /dev/shm emptyDir (counts against the memory limit, so it must be below it). @default - 1Gi per GPU (vllm: 2Gi per GPU; one set without GPUs), lowered to half of an explicit memory limit')),

@@ -23,7 +23,7 @@ const AREAS: Record<string, string> = {
   'many-models': 'One spec with many models',
   'multinode': 'Multi-node (LeaderWorkerSet)', 'dra': 'GPU claims (DRA)', 'image-volume': 'Image volumes', 'tracing': 'Tracing',
   'constructs-api': 'Constructs in your own cdk8s code', 'spec-types': 'TypeScript types of the spec',
-  'json-schema': 'The JSON Schema', 'engine-build': 'TensorRT engine build', 'logging': 'Logging', 'cli-refusals': 'Command line: usage errors',
+  'json-schema': 'The JSON Schema', 'engine-build': 'TensorRT engine build', 'engine-build-rules': 'TensorRT engine build', 'rollout-rules': 'Blue-green and canary', 'logging': 'Logging', 'cli-refusals': 'Command line: usage errors',
 };
 const RULE = /^(refuses|rejects|requires|reports|random|never|validate names|synth writes nothing|synth refuses|a bad|an unknown)/;
 

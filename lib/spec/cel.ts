@@ -24,38 +24,39 @@ export const DEVICE_FIELDS = ['driver', 'attributes', 'capacity', 'allowMultiple
 
 type Expr = ReturnType<typeof parse>['expr'];
 
-/** Free identifiers of an expression (macro loop variables are bound inside their comprehension). */
-function freeIdentifiers(e: Expr | undefined, bound: ReadonlySet<string>, out: Set<string>): void {
+/**
+ * Calls `visit` on every node of an expression with the identifiers bound there (macro loop variables are bound
+ * inside their comprehension).
+ */
+function walk(e: Expr | undefined, bound: ReadonlySet<string>, visit: (e: Expr, bound: ReadonlySet<string>) => void): void {
   if (!e) return;
+  visit(e, bound);
   const k = e.exprKind;
   switch (k.case) {
-    case 'identExpr':
-      if (!bound.has(k.value.name)) out.add(k.value.name);
-      return;
     case 'selectExpr':
-      freeIdentifiers(k.value.operand, bound, out);
+      walk(k.value.operand, bound, visit);
       return;
     case 'callExpr':
-      freeIdentifiers(k.value.target, bound, out);
-      for (const a of k.value.args) freeIdentifiers(a, bound, out);
+      walk(k.value.target, bound, visit);
+      for (const a of k.value.args) walk(a, bound, visit);
       return;
     case 'listExpr':
-      for (const a of k.value.elements) freeIdentifiers(a, bound, out);
+      for (const a of k.value.elements) walk(a, bound, visit);
       return;
     case 'structExpr':
       for (const en of k.value.entries) {
-        if (en.keyKind.case === 'mapKey') freeIdentifiers(en.keyKind.value, bound, out);
-        freeIdentifiers(en.value, bound, out);
+        if (en.keyKind.case === 'mapKey') walk(en.keyKind.value, bound, visit);
+        walk(en.value, bound, visit);
       }
       return;
     case 'comprehensionExpr': {
       const c = k.value;
-      freeIdentifiers(c.iterRange, bound, out);
-      freeIdentifiers(c.accuInit, bound, out);
+      walk(c.iterRange, bound, visit);
+      walk(c.accuInit, bound, visit);
       const inner = new Set([...bound, c.iterVar, c.accuVar, ...(c.iterVar2 ? [c.iterVar2] : [])]);
-      freeIdentifiers(c.loopCondition, inner, out);
-      freeIdentifiers(c.loopStep, inner, out);
-      freeIdentifiers(c.result, inner, out);
+      walk(c.loopCondition, inner, visit);
+      walk(c.loopStep, inner, visit);
+      walk(c.result, inner, visit);
       return;
     }
     default:
@@ -63,44 +64,21 @@ function freeIdentifiers(e: Expr | undefined, bound: ReadonlySet<string>, out: S
   }
 }
 
+/** Free identifiers of an expression. */
+function freeIdentifiers(e: Expr | undefined, out: Set<string>): void {
+  walk(e, new Set(), (x, bound) => {
+    if (x.exprKind.case === 'identExpr' && !bound.has(x.exprKind.value.name)) out.add(x.exprKind.value.name);
+  });
+}
+
 /** `device.<field>` reads of the free variable `device` whose field the device type does not have. */
-function unknownDeviceFields(e: Expr | undefined, bound: ReadonlySet<string>, out: Set<string>): void {
-  if (!e) return;
-  const k = e.exprKind;
-  switch (k.case) {
-    case 'selectExpr': {
-      const op = k.value.operand?.exprKind;
-      if (op?.case === 'identExpr' && op.value.name === DEVICE_VARIABLE && !bound.has(DEVICE_VARIABLE)
-        && !(DEVICE_FIELDS as readonly string[]).includes(k.value.field)) out.add(k.value.field);
-      unknownDeviceFields(k.value.operand, bound, out);
-      return;
-    }
-    case 'callExpr':
-      unknownDeviceFields(k.value.target, bound, out);
-      for (const a of k.value.args) unknownDeviceFields(a, bound, out);
-      return;
-    case 'listExpr':
-      for (const a of k.value.elements) unknownDeviceFields(a, bound, out);
-      return;
-    case 'structExpr':
-      for (const en of k.value.entries) {
-        if (en.keyKind.case === 'mapKey') unknownDeviceFields(en.keyKind.value, bound, out);
-        unknownDeviceFields(en.value, bound, out);
-      }
-      return;
-    case 'comprehensionExpr': {
-      const c = k.value;
-      unknownDeviceFields(c.iterRange, bound, out);
-      unknownDeviceFields(c.accuInit, bound, out);
-      const inner = new Set([...bound, c.iterVar, c.accuVar, ...(c.iterVar2 ? [c.iterVar2] : [])]);
-      unknownDeviceFields(c.loopCondition, inner, out);
-      unknownDeviceFields(c.loopStep, inner, out);
-      unknownDeviceFields(c.result, inner, out);
-      return;
-    }
-    default:
-      return;
-  }
+function unknownDeviceFields(e: Expr | undefined, out: Set<string>): void {
+  walk(e, new Set(), (x, bound) => {
+    if (x.exprKind.case !== 'selectExpr') return;
+    const op = x.exprKind.value.operand?.exprKind;
+    if (op?.case === 'identExpr' && op.value.name === DEVICE_VARIABLE && !bound.has(DEVICE_VARIABLE)
+      && !(DEVICE_FIELDS as readonly string[]).includes(x.exprKind.value.field)) out.add(x.exprKind.value.field);
+  });
 }
 
 const CONST_TYPES: Record<string, string> = {
@@ -141,12 +119,12 @@ export function celSelectorProblems(expression: string): string[] {
     return [`is not a CEL expression: ${msg}`];
   }
   const free = new Set<string>();
-  freeIdentifiers(expr, new Set(), free);
+  freeIdentifiers(expr, free);
   free.delete(DEVICE_VARIABLE);
   const out: string[] = [];
   if (free.size) out.push(`refers to ${[...free].map((n) => `"${n}"`).join(', ')}: a device selector can use only the variable "${DEVICE_VARIABLE}" (device.driver, device.attributes, device.capacity)`);
   const fields = new Set<string>();
-  unknownDeviceFields(expr, new Set(), fields);
+  unknownDeviceFields(expr, fields);
   if (fields.size) {
     out.push(`reads ${[...fields].map((f) => `device.${f}`).join(', ')}: a device has only ${DEVICE_FIELDS.map((f) => `device.${f}`).join(', ')}; ` +
       'attributes and capacity are maps keyed by domain, then name (device.attributes[\'gpu.nvidia.com\'].productName)');

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import { synth, synthFile, find, container, specErrors, tritonDoc } from './support/synth';
 import { assertValidObjects } from './support/k8s-validate';
 import { parseProperties } from './support/parsers';
-import { torchserve, TORCHSERVE_MAINTENANCE_NOTICE, TORCHSERVE_WRAPPER } from '../lib/runtimes/torchserve';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn, spawnSync } from 'node:child_process';
+import { torchserve, TORCHSERVE_MAINTENANCE_NOTICE, TORCHSERVE_WRAPPER, TORCHSERVE_STARTED } from '../lib/runtimes/torchserve';
 import { promqlProblems } from '../lib/promql/promql';
 
 function tsDoc(spec: Record<string, unknown> = {}): Record<string, unknown> {
@@ -23,6 +26,7 @@ function tsDoc(spec: Record<string, unknown> = {}): Record<string, unknown> {
 
 const props = (objs: Record<string, any>[]) => parseProperties(find(objs, 'ConfigMap', 'm-config').data['config.properties']);
 
+const hasPython = spawnSync('python3', ['--version']).status === 0;
 const objs = synthFile('templates/torchserve-mar.yaml');
 const deploy = find(objs, 'Deployment', 'review-sentiment');
 const server = container(deploy);
@@ -120,11 +124,48 @@ test('refuses model fields TorchServe does not use', () => {
     'spec.yaml: spec.models[0].maxBatchSize: is not used by runtime torchserve (it applies to: triton, tfserving)');
 });
 
-test('probes /ping for startup and readiness, and the metrics endpoint for liveness', () => {
-  assert.deepEqual(server.startupProbe.httpGet, { path: '/ping', port: 'http' });
+test('probes the management API for startup (no 5xx while loading), /ping for readiness, the metrics endpoint for liveness', () => {
+  assert.deepEqual(server.startupProbe.exec.command, ['python3', '-c', TORCHSERVE_STARTED, 'sentiment']);
+  assert.equal(server.startupProbe.httpGet, undefined);
   assert.equal(server.startupProbe.periodSeconds * server.startupProbe.failureThreshold, 600);
   assert.deepEqual(server.readinessProbe.httpGet, { path: '/ping', port: 'http' });
   assert.deepEqual(server.livenessProbe.httpGet, { path: '/metrics', port: 'metrics' });
+});
+
+/** Runs the startup check with python3 against a stand-in management API answering `describe` (on a free port: the check's 8081 rewritten). */
+async function startupCheck(models: string[], describe: (name: string) => { status: number; body: unknown }) {
+  const seen: string[] = [];
+  const srv = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const r = describe(decodeURIComponent((req.url ?? '').replace(/^\/models\//, '')));
+    res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body));
+  });
+  await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const port = (srv.address() as AddressInfo).port;
+  try {
+    const code = await new Promise<number | null>((resolve) => {
+      spawn('python3', ['-c', TORCHSERVE_STARTED.replace("'http://127.0.0.1:8081/models/'", `'http://127.0.0.1:${port}/models/'`), ...models], { stdio: 'ignore' }).on('close', resolve);
+    });
+    return { code, seen };
+  } finally {
+    await new Promise((resolve) => srv.close(resolve));
+  }
+}
+
+// DescribeModelResponse as TorchServe v0.12.0 writes it (ApiUtils.getModelDescription): a list, one entry per version
+const described = (minWorkers: number, statuses: string[]) => ({ status: 200, body: [{ modelName: 'x', modelVersion: '1.0', minWorkers, maxWorkers: minWorkers, workers: statuses.map((status, i) => ({ id: `900${i}`, status, gpu: false })) }] });
+
+test('the startup check passes once every model has its minWorkers READY, and asks only the management API', { skip: !hasPython && 'python3 is not installed' }, async () => {
+  assert.ok(TORCHSERVE_STARTED.includes("'http://127.0.0.1:8081/models/'"), 'the management port of config.properties');
+  const ready = await startupCheck(['bert', 'gpt'], () => described(2, ['READY', 'READY']));
+  assert.equal(ready.code, 0);
+  assert.deepEqual(ready.seen, ['GET /models/bert', 'GET /models/gpt']);
+  // a worker still loading, no worker yet, an unknown model (404), and a server not listening yet all fail the check
+  assert.equal((await startupCheck(['bert'], () => described(2, ['READY', 'UNLOADING']))).code, 1);
+  assert.equal((await startupCheck(['bert'], () => described(1, []))).code, 1);
+  assert.equal((await startupCheck(['bert', 'gpt'], (n) => (n === 'gpt' ? { status: 404, body: { code: 404 } } : described(1, ['READY'])))).code, 1);
+  const down = await new Promise<number | null>((resolve) => spawn('python3', ['-c', TORCHSERVE_STARTED.replace(':8081/', ':9/'), 'bert'], { stdio: 'ignore' }).on('close', resolve));
+  assert.equal(down, 1);
 });
 
 test('runs as the image\'s model-server user (uid 1000) with a writable home for logs', () => {

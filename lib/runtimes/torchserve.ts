@@ -39,6 +39,26 @@ export const TORCHSERVE_MAINTENANCE_NOTICE =
 export const TORCHSERVE_USER = { uid: 1000, gid: 1000 } as const;
 /** The image's WORKDIR and the user's HOME; an emptyDir here takes logs, caches and the token key file. */
 export const TORCHSERVE_HOME = '/home/model-server';
+
+/**
+ * The startup probe's check, run by the image's Python (its venv is first on PATH, docker/Dockerfile): every model
+ * named in argv has at least its minWorkers workers READY, read from the management API's describe call
+ * (`GET /models/<name>`: a list of DescribeModelResponse, `workers[].status` READY when the worker has loaded
+ * the model; ManagementRequestHandler.handleDescribeModel, ApiUtils.getModelDescription at v0.12.0). Unlike
+ * /ping, which answers 500 while a model lacks workers, it never makes TorchServe count a 5xx: a loading pod
+ * adds nothing to Requests5XX, the error ratio's numerator. Exits 1 without output until then.
+ */
+export const TORCHSERVE_STARTED = [
+  'import json, sys, urllib.request',
+  'try:',
+  '    for m in sys.argv[1:]:',
+  `        with urllib.request.urlopen('http://127.0.0.1:${TS_PORTS.management}/models/' + m, timeout=5) as r:`,
+  '            d = json.load(r)[0]',
+  "        if sum(w.get('status') == 'READY' for w in d.get('workers', [])) < max(1, d.get('minWorkers', 1)):",
+  '            sys.exit(1)',
+  'except Exception:',
+  '    sys.exit(1)',
+].join('\n');
 /**
  * sizeLimit of that home: the five log files of log4j2.xml (v0.12.0), each rolled at 100 MB and once a day into a
  * gzipped file kept in the same directory, and the token key file. Logs past it evict the pod (it restarts with an
@@ -101,7 +121,7 @@ export const torchserve: ServingRuntime = {
   validate,
   configFiles: (ctx) => ({ 'config.properties': torchserveProperties(ctx.models, ctx.gpuCount) }),
   initSteps: () => [],
-  container: () => ({
+  container: (ctx) => ({
     // the image's entrypoint backgrounds the server (torchserve --start) and tails /dev/null
     command: ['sh', '-c', TORCHSERVE_WRAPPER, 'torchserve'],
     args: ['--start', '--foreground', `--ts-config=${PATHS.config}/config.properties`, '--ncs'],
@@ -112,8 +132,9 @@ export const torchserve: ServingRuntime = {
       { name: 'LOG_LOCATION', value: `${TORCHSERVE_HOME}/logs` },
       { name: 'METRICS_LOCATION', value: `${TORCHSERVE_HOME}/logs` },
     ],
-    // /ping answers 500 until every model has its workers; the port opens once the frontend started
-    startupProbe: { httpGet: { path: '/ping', port: 'http' } },
+    // /ping answers 500 until every model has its workers, and each 500 counts in Requests5XX: the startup probe
+    // reads the management API instead, so a loading pod adds no server error
+    startupProbe: { exec: { command: ['python3', '-c', TORCHSERVE_STARTED, ...ctx.models.map((m) => m.name)] } },
     readinessProbe: { httpGet: { path: '/ping', port: 'http' } },
     // liveness asks the frontend only: a model whose workers restart is not ready, but the JVM is alive
     livenessProbe: { httpGet: { path: '/metrics', port: 'metrics' } },
@@ -136,11 +157,11 @@ export const torchserve: ServingRuntime = {
     // error, 507; 4xx (bad request, unknown model) are left out
     errorRate: (sel, w = '5m') => `sum(rate(Requests5XX{${sel}}[${w}]))`,
     // the 2XX counter also counts every metrics scrape and probe: inference requests (counted on arrival, so failed
-    // ones too) are the denominator; none counted (a pod still loading, whose /ping answers 500) gives no ratio
+    // ones too) are the denominator; none counted gives no ratio
     totalRate: (sel, w = '5m') => `sum(rate(ts_inference_requests_total{${sel}}[${w}])) > 0`,
     serverErrors: {
       counted: 'Requests5XX: every 5xx answer of the frontend (503 when a model has no free worker or its queue is full, 500 when the handler fails, 507), per server',
-      excluded: 'Requests4XX (bad requests, unknown models) and Requests2XX, whose count includes metrics scrapes and probes; the ratio is taken over ts_inference_requests_total. A failing /ping (500 while a model has no worker) counts as a 5xx too',
+      excluded: 'Requests4XX (bad requests, unknown models) and Requests2XX, whose count includes metrics scrapes and probes; the ratio is taken over ts_inference_requests_total. A loading pod adds none: its startup probe reads the management API, not /ping; after startup a failing /ping (500 while a model has lost its workers) counts as a 5xx',
       source: 'pytorch/serve v0.12.0 frontend/server/src/main/java/org/pytorch/serve/util/NettyUtils.java (sendHttpResponse), http/HttpRequestHandler.java, http/api/rest/InferenceRequestHandler.java (predict), ts/configs/metrics.yaml',
     },
     // both latency metrics are cumulative microsecond COUNTERS: a mean, not a quantile

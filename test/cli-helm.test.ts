@@ -9,19 +9,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkS
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../lib/cli/main';
 import { starterSpec } from '../lib/cli/init';
 import { unifiedDiff, diffLines } from '../lib/cli/text-diff';
 import { RUNTIMES } from '../lib/spec/schema/spec';
 import { tritonDoc } from './support/synth';
+import { runCli as run } from './support/cli';
 
 const REPO = resolve(__dirname, '..');
-function run(argv: string[], stdin?: string) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), ...(stdin !== undefined ? { stdin: () => stdin } : {}) });
-  return { code, out, err };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-helm-'));
 const docs = (yaml: string) => parseAllDocuments(yaml).map((d) => d.toJS());
 function spec(dir: string, name: string, patch: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): string {

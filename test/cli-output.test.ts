@@ -11,19 +11,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../lib/cli/main';
 import { readBounded, MAX_SPEC_BYTES } from '../lib/spec/load';
 import { tritonDoc } from './support/synth';
+import { runCli as run } from './support/cli';
 
 const REPO = resolve(__dirname, '..');
 const CLI = ['-r', 'tsx/cjs', join(REPO, 'lib', 'cli', 'main.ts')];
 
-function run(argv: string[], stdin?: string) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), ...(stdin !== undefined ? { stdin: () => stdin } : {}) });
-  return { code, out, err };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-out-'));
 function spec(dir: string, name = 'm', file = `${name}.yaml`): string {
   const f = join(dir, file);

@@ -4,15 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../lib/cli/main';
 import { tritonDoc } from './support/synth';
+import { runCli as run } from './support/cli';
 
-function run(argv: string[], stdin?: string) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s), ...(stdin !== undefined ? { stdin: () => stdin } : {}) });
-  return { code, out, err };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-refuse-'));
 function specFile(dir: string): string {
   const f = join(dir, 'm.yaml');

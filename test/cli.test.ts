@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../lib/cli/main';
 import { tritonDoc } from './support/synth';
+import { runCli as run } from './support/cli';
 
-function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 const tmp = () => mkdtempSync(join(tmpdir(), 'ms-cli-'));
 function specFile(dir: string, name: string, doc: unknown): string {
   const f = join(dir, name);

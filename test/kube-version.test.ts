@@ -6,7 +6,6 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Chart, Testing } from 'cdk8s';
-import { main } from '../lib/cli/main';
 import { validateDocument } from '../lib/spec/load';
 import { resolveKubeVersion, kubeAtLeast, DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS, KUBE_FEATURES } from '../lib/spec/kube-version';
 import { ModelServing, KUBE_VERSION_CONTEXT, propsFromDocument } from '../lib/constructs/model-serving';
@@ -14,15 +13,10 @@ import { synthesizeSpecs } from '../lib/synth';
 import { tritonDoc, container, find } from './support/synth';
 import { vllmPoolDoc } from './support/llm';
 import { synthesizeApp } from '../apps/main';
+import { runCli as run } from './support/cli';
 
 const batch = tritonDoc({ mode: 'batch', batch: { input: 's3://data/in/', output: 's3://data/out/' } });
 
-function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 
 test('the default target is the oldest supported release', () => {
   assert.equal(DEFAULT_KUBE_VERSION, SUPPORTED_KUBE_VERSIONS[0]);

@@ -12,8 +12,8 @@ import { manyModelsSpec } from '../bench/generate';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../lib/cli/main';
 import { SpecError } from '../lib/spec/errors';
+import { runCli } from './support/cli';
 
 test('a spec with 2,000 models synthesizes one Triton config per model', () => {
   const doc = manyModelsSpec(2000);
@@ -39,12 +39,7 @@ test('refuses a spec whose models overflow the 1 MiB ConfigMap limit, naming the
   const dir = mkdtempSync(join(tmpdir(), 'ms-many-'));
   const file = join(dir, 'many.yaml');
   writeFileSync(file, JSON.stringify(doc));
-  const run = (argv: string[]) => {
-    let out = '';
-    let err = '';
-    const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-    return { code, out, err };
-  };
+  const run = runCli;
   const validate = run(['validate', file]);
   assert.deepEqual(validate, { code: 1, out: '', err: `${file}: ${synthesized}\n` });
   assert.deepEqual(run(['synth', file, '-o', join(dir, 'out')]), validate);

@@ -6,15 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { capacityPlan, gpuQuotaCheck, surgePods } from '../lib/plan';
-import { main } from '../lib/cli/main';
 import { tritonDoc } from './support/synth';
+import { runCli as run } from './support/cli';
 
-function run(argv: string[]) {
-  let out = '';
-  let err = '';
-  const code = main(argv, { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
-}
 const dir = mkdtempSync(join(tmpdir(), 'ms-plan-'));
 function specFile(name: string, doc: unknown): string {
   const f = join(dir, name);

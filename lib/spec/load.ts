@@ -17,6 +17,7 @@ import { INT32_MAX, INT64_SAFE_MAX } from './schema/common';
 export const MAX_SPEC_BYTES = 1024 * 1024;
 /** YAML aliases allowed per document (stops "billion laughs" alias bombs). */
 export const MAX_ALIASES = 100;
+const TOO_LARGE = `file is larger than ${MAX_SPEC_BYTES} bytes; a spec is a few KiB`;
 const MAX_ISSUES = 50;
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -94,11 +95,15 @@ function nestedField(s: Record<string, any>, key: string): string | undefined {
 const enumValues = (s: Record<string, any>): unknown[] | undefined =>
   Array.isArray(s.anyOf) && s.anyOf.length && s.anyOf.every((x: any) => 'const' in x) ? s.anyOf.map((x: any) => x.const) : undefined;
 
+/** How messages name a JSON Schema type, or the JavaScript type of a value. */
+const TYPE_NAMES: Record<string, string> = {
+  integer: 'a whole number', number: 'a number', bigint: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list',
+};
+
 /** How a message names one variant of a union. */
 function variantName(v: Record<string, any>): string {
   if (v.type === 'string' && v.pattern === '^[0-9]+%$') return 'a percentage such as 25%';
-  const names: Record<string, string> = { integer: 'a whole number', number: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping', array: 'a list' };
-  return names[v.type] ?? 'another form';
+  return TYPE_NAMES[v.type] ?? 'another form';
 }
 
 /**
@@ -110,9 +115,8 @@ const SECRET_VALUE_PATH = /^spec\.(env(\[\d+\](\.value)?)?|extraArgs(\[\d+\])?)$
 /** `a number`, `a string`, ...: what a value is, without showing it. */
 function valueType(v: unknown): string {
   if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  const names: Record<string, string> = { number: 'a number', bigint: 'a number', string: 'a string', boolean: 'true or false', object: 'a mapping' };
-  return names[typeof v] ?? typeof v;
+  if (Array.isArray(v)) return TYPE_NAMES.array;
+  return TYPE_NAMES[typeof v] ?? typeof v;
 }
 
 function describeSchemaError(e: ValueError, sourceOf?: SourceOf): string {
@@ -254,7 +258,7 @@ function validName(raw: unknown, issues: readonly SpecIssue[]): string | undefin
 /** Parses YAML or JSON text with one or more documents; throws SpecError with every problem. */
 export function parseSpecs(text: string, file?: string, options: LoadOptions = {}): LoadedSpec[] {
   if (Buffer.byteLength(text, 'utf8') > MAX_SPEC_BYTES) {
-    throw new SpecError([{ path: '', message: `file is larger than ${MAX_SPEC_BYTES} bytes; a spec is a few KiB` }], file);
+    throw new SpecError([{ path: '', message: TOO_LARGE }], file);
   }
   if (text.trim() === '') throw new SpecError([{ path: '', message: 'file is empty: expected at least one ModelServing document' }], file);
   const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true, strict: true });
@@ -321,7 +325,6 @@ export function readBounded(fd: number, limit: number): Buffer | undefined {
   }
 }
 
-const TOO_LARGE = `file is larger than ${MAX_SPEC_BYTES} bytes; a spec is a few KiB`;
 const ioIssue = (message: string): SpecIssue => ({ path: '', message, io: true });
 
 /** Reads and validates one spec file (YAML or JSON). Throws SpecError naming the file. */

@@ -29,12 +29,7 @@ import { ModelEngineBuild } from './engine-build';
 export const KUBE_VERSION_CONTEXT = 'model-serving/kube-version';
 
 export type { ModelServingProps } from '../model/context';
-
-/** The props of a spec document (metadata + spec). */
-export function propsFromDocument(doc: ModelServingDocument): ModelServingProps {
-  const { name, namespace, labels, annotations } = doc.metadata;
-  return { ...doc.spec, name, namespace, labels, annotations };
-}
+export { propsFromDocument } from '../model/context';
 
 /** The spec document of some props (for validation with the file rules). */
 export function documentFromProps(props: ModelServingProps): ModelServingDocument {

@@ -2,7 +2,7 @@
  * What every part of one ModelServing needs, computed once from the validated spec: names, labels,
  * selectors, the runtime, the GPU request and the rollout tracks.
  */
-import type { ModelServingSpec, ModelSpec, RepositorySpec, TrackSpec } from '../spec/schema/spec';
+import type { ModelServingDocument, ModelServingSpec, ModelSpec, RepositorySpec, TrackSpec } from '../spec/schema/spec';
 import type { ServingRuntime, RuntimeContext } from '../runtimes/types';
 import { getRuntime } from '../runtimes/registry';
 import { imageTag } from '../spec/image';
@@ -25,6 +25,12 @@ export interface ModelServingProps extends ModelServingSpec {
    * @default - the `model-serving/kube-version` cdk8s context value, else 1.35 (the oldest supported release)
    */
   readonly kubeVersion?: string;
+}
+
+/** The props of a spec document (metadata + spec). */
+export function propsFromDocument(doc: ModelServingDocument): ModelServingProps {
+  const { name, namespace, labels, annotations } = doc.metadata;
+  return { ...doc.spec, name, namespace, labels, annotations };
 }
 
 export const TRACK_LABEL = 'model-serving/track';

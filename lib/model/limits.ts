@@ -7,12 +7,11 @@
 import type { ModelServingDocument } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
 import { objectLimitIssues } from '../k8s/limits';
-import { ServingContext } from './context';
+import { ServingContext, propsFromDocument } from './context';
 
 /** Issues for the runtime ConfigMaps of `doc` that the API server would refuse (linear in the spec's size). */
 export function specLimitIssues(doc: ModelServingDocument, kubeVersion?: string): SpecIssue[] {
-  const { name, namespace, labels, annotations } = doc.metadata;
-  const ctx = new ServingContext({ ...doc.spec, name, namespace, labels, annotations, kubeVersion });
+  const ctx = new ServingContext({ ...propsFromDocument(doc), kubeVersion });
   const configMaps = ctx.tracks.map((t) => ({ kind: 'ConfigMap', metadata: { name: `${t.name}-config` }, data: ctx.runtime.configFiles(ctx.runtimeContext(t)) }));
-  return objectLimitIssues(name, configMaps);
+  return objectLimitIssues(doc.metadata.name, configMaps);
 }

@@ -5,7 +5,7 @@
  */
 import type { ModelServingDocument } from '../spec/schema/spec';
 import type { SpecIssue } from '../spec/errors';
-import { ServingContext, type Track } from './context';
+import { ServingContext, propsFromDocument, type Track } from './context';
 import { poolPlans } from './pools';
 import { gpuClaimName, sharedClaim } from './gpu-claims';
 import { engineBuildJobs } from './engine-jobs';
@@ -37,8 +37,8 @@ export function generatedObjectKeys(doc: ModelServingDocument): ObjectKey[] {
  * controller takes for the spec's objects (`madeBy`): the headless Service of each LeaderWorkerSet.
  */
 export function generatedObjects(doc: ModelServingDocument): GeneratedObject[] {
-  const { name, namespace, labels, annotations } = doc.metadata;
-  const ctx = new ServingContext({ ...doc.spec, name, namespace, labels, annotations });
+  const { name } = doc.metadata;
+  const ctx = new ServingContext(propsFromDocument(doc));
   const spec = ctx.spec;
   const out: GeneratedObject[] = [];
   const SPEC = { field: 'metadata.name', owner: 'the spec' };
